@@ -1,0 +1,29 @@
+/**
+ * aliyun-openapi-middleware: make a Koa (or Express) service speak the Alibaba Cloud OpenAPI
+ * (POP RPC) protocol.
+ */
+export { envelope } from './koa/envelope.js';
+export type { EnvelopeOptions, RecommendInput } from './core/options.js';
+export type { Format } from './core/format.js';
+export type { OpenApiState, RequestParams } from './core/exchange.js';
+export type { ParamRecord } from './core/params/urlencoded.js';
+export {
+  ApiError,
+  isApiError,
+  defineError,
+  errors,
+  CATALOGUE,
+  type ApiErrorLike,
+  type ApiErrorOptions,
+  type ErrorData,
+  type DefinedErrorClass,
+  type DefinedErrorOptions,
+  type CatalogueErrorClass,
+  type CatalogueRow,
+  type CatalogueCode,
+  type CatalogueName,
+  type ErrorCatalogue,
+} from './core/errors/index.js';
+export { STATUS_TO_CODE, toApiError } from './core/errors/to-api-error.js';
+export { createRequestId } from './core/request-id.js';
+export { ResponseDataError } from './core/render/response-data-error.js';

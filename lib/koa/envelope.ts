@@ -1,0 +1,90 @@
+/**
+ * `envelope()`: the Koa middleware that makes every response an Alibaba Cloud OpenAPI envelope.
+ */
+import type { Context, Middleware } from 'koa';
+import { resolveEnvelopeOptions, type EnvelopeOptions, type ResolvedEnvelopeOptions } from '../core/options.js';
+import { beginExchange, readParameters, renderData, renderThrown, type OpenApiState, type RenderedFailure } from '../core/exchange.js';
+import { errors } from '../core/errors/index.js';
+import { actionFor } from '../core/action-name.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** This request's RequestId (set by `envelope()`). */
+    requestId?: string;
+    /** Protocol state (set by `envelope()`). */
+    openapi?: OpenApiState;
+    /** The Action being served: names the XML root `<Action>Response`. */
+    action?: string;
+  }
+}
+
+/**
+ * The OpenAPI envelope for Koa.
+ *
+ * Sets a RequestId (`ctx.state.requestId`, header `x-acs-request-id`), chooses XML or JSON,
+ * reads an urlencoded body (kept as `ctx.request.body`, raw bytes as `ctx.state.openapi.rawBody`),
+ * renders plain-object bodies as success envelopes and anything thrown as an error envelope.
+ *
+ * @example
+ * const app = new Koa();
+ * app.use(envelope({ defaultFormat: 'XML', hostId: 'ecs.example.com' }));
+ * app.use(async (ctx) => {
+ *   ctx.state.action = 'DescribeRegions';
+ *   ctx.body = { Regions: { Region: [{ RegionId: 'cn-hangzhou' }] } };
+ * });
+ */
+export function envelope(options: EnvelopeOptions = {}): Middleware {
+  const resolved = resolveEnvelopeOptions(options);
+  return async function openApiEnvelope(ctx, next) {
+    const state = beginExchange(resolved, ctx.req.headers);
+    ctx.state.requestId = state.requestId;
+    ctx.state.openapi = state;
+    ctx.set('x-acs-request-id', state.requestId);
+    try {
+      const request = ctx.request as { body?: unknown; rawBody?: Buffer | string };
+      const preParsed = request.body === undefined ? undefined : { parsed: request.body, raw: request.rawBody };
+      await readParameters(resolved, state, ctx.req, ctx.querystring, preParsed);
+      if (request.body === undefined) request.body = state.params.body;
+      await next();
+    } catch (err) {
+      respond(ctx, renderThrown(resolved, state, err), state);
+      return;
+    }
+    respondToBody(ctx, resolved, state);
+  };
+}
+
+function respondToBody(ctx: Context, options: ResolvedEnvelopeOptions, state: OpenApiState): void {
+  const body: unknown = ctx.body;
+  if (body === undefined || body === null) {
+    if (ctx.status === 404) respond(ctx, renderThrown(options, state, new errors.InvalidAction()), state);
+    return; // 204 and friends: nothing to wrap
+  }
+  if (!isPlainObject(body)) return; // strings, Buffers, streams, redirects: left alone
+  const status = ctx.status >= 200 && ctx.status < 300 ? ctx.status : 200;
+  respond(ctx, renderData(options, state, actionFor(ctx.state.action, state.params.all, ctx.req.headers, options), body, status), state);
+}
+
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): void {
+  if (rendered.report !== undefined) ctx.app.emit('error', rendered.report, ctx);
+  if (ctx.headerSent || !ctx.writable) {
+    // Too late for an envelope: close the connection so the client sees a failure, not a truncated success.
+    ctx.req.socket.destroy();
+    return;
+  }
+  const { envelope: out, headers } = rendered;
+  if (out.status >= 400) {
+    for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+    ctx.set('x-acs-request-id', state.requestId);
+    if (headers !== undefined) ctx.set(headers);
+  }
+  ctx.status = out.status;
+  ctx.set('Content-Type', out.contentType);
+  ctx.body = out.body;
+}
