@@ -1,0 +1,202 @@
+import type { Store } from './store.js';
+import { assertStoreString, assertTtl } from './validate-arguments.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * The most entries held at once (default 100 000). When a new key arrives and the store is full,
+   * expired entries are removed first, then the oldest-written live entries.
+   *
+   * Sizing for nonces: a live nonce evicted before its TTL can be replayed until the request
+   * Timestamp window closes, so give room for every nonce of one window:
+   * `maxEntries >= peak requests per second × nonce TTL in seconds`. With the 31-minute nonce TTL
+   * (±15 min Timestamp skew, plus a margin), 100 000 entries cover about 53 requests per second; for
+   * 500 req/s use about 1 000 000 entries (roughly 150-250 MB; see the project report for measured
+   * figures), or a {@link RedisStore}. Watch {@link MemoryStore.earlyEvictions}: it must stay 0.
+   */
+  maxEntries?: number;
+  /**
+   * How often a background sweep removes expired entries, in milliseconds (default 60 000; 0
+   * turns it off: expired entries are then removed when read or when room is needed). The timer
+   * is `unref`'d, so it never keeps the process alive, and it holds the store only weakly, so an
+   * abandoned store is garbage-collected and its timer stops.
+   */
+  sweepIntervalMs?: number;
+  /** The clock, in milliseconds (default `Date.now`). For tests. */
+  now?: () => number;
+}
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * A {@link Store} in this process's memory: bounded in entries, expiring by TTL, O(1) amortised
+ * per operation. It is not shared between processes or hosts: behind a load balancer, or with
+ * several workers, nonces and ClientTokens need a shared store such as {@link RedisStore}.
+ *
+ * Memory is bounded by entry count, not bytes: keep keys and values small (callers that store
+ * whole responses should cap their size).
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore({ maxEntries: 200_000 });
+ * if (!(await store.setIfAbsent(`nonce:${nonce}`, '1', 31 * 60_000))) {
+ *   throw new errors.SignatureNonceUsed();
+ * }
+ * ```
+ */
+export class MemoryStore implements Store {
+  /** The bound given at construction. */
+  readonly maxEntries: number;
+  readonly #now: () => number;
+  /** Insertion order = write order: the first entry is the oldest-written. */
+  readonly #entries = new Map<string, Entry>();
+  /** Full-store insertions left before a full sweep for expired entries is allowed again. */
+  #insertsBeforeNextSweep = 0;
+  #earlyEvictions = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const { maxEntries = 100_000, sweepIntervalMs = 60_000, now = Date.now } = options;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError(`MemoryStore maxEntries must be a positive integer, got ${String(maxEntries)}`);
+    }
+    if (typeof sweepIntervalMs !== 'number' || !Number.isFinite(sweepIntervalMs) || sweepIntervalMs < 0) {
+      throw new RangeError(`MemoryStore sweepIntervalMs must be 0 or a positive number, got ${String(sweepIntervalMs)}`);
+    }
+    this.maxEntries = maxEntries;
+    this.#now = now;
+    if (sweepIntervalMs > 0) startSweeper(this, sweepIntervalMs);
+  }
+
+  /** Entries held right now, including expired ones not yet removed. Never above `maxEntries`. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * How many live (unexpired) entries were evicted to make room since construction. Above 0 means
+   * `maxEntries` is too small for the traffic: an evicted nonce could be replayed.
+   */
+  get earlyEvictions(): number {
+    return this.#earlyEvictions;
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    assertStoreString('key', key);
+    assertStoreString('value', value);
+    assertTtl(ttlMs);
+    const now = this.#now();
+    const existing = this.#entries.get(key);
+    if (existing !== undefined) {
+      if (existing.expiresAt > now) return false;
+      this.#entries.delete(key);
+    }
+    this.#insert(key, { value, expiresAt: now + ttlMs }, now);
+    return true;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    assertStoreString('key', key);
+    return this.#live(key, this.#now())?.value;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    assertStoreString('key', key);
+    assertStoreString('value', value);
+    assertTtl(ttlMs);
+    const now = this.#now();
+    // Delete first so the key moves to the end of the write order.
+    this.#entries.delete(key);
+    this.#insert(key, { value, expiresAt: now + ttlMs }, now);
+  }
+
+  async delete(key: string): Promise<void> {
+    assertStoreString('key', key);
+    this.#entries.delete(key);
+  }
+
+  async compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    assertStoreString('key', key);
+    assertStoreString('expected value', expected);
+    assertStoreString('value', value);
+    assertTtl(ttlMs);
+    const now = this.#now();
+    const entry = this.#live(key, now);
+    if (entry === undefined || entry.value !== expected) return false;
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    assertStoreString('key', key);
+    assertStoreString('expected value', expected);
+    const entry = this.#live(key, this.#now());
+    if (entry === undefined || entry.value !== expected) return false;
+    this.#entries.delete(key);
+    return true;
+  }
+
+  /**
+   * Removes every expired entry now; O(size). Returns how many were removed. The background
+   * sweeper and a full store call this; you rarely need to.
+   */
+  sweepExpired(now: number = this.#now()): number {
+    let removed = 0;
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) {
+        this.#entries.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /** The entry if it is live; an expired one is removed on the way. */
+  #live(key: string, now: number): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > now) return entry;
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  /** Inserts a key that is not in the map, making room first if the store is full. */
+  #insert(key: string, entry: Entry, now: number): void {
+    if (this.#entries.size >= this.maxEntries) this.#makeRoom(now);
+    this.#entries.set(key, entry);
+  }
+
+  /**
+   * Frees at least one slot. Expired entries go first: a full O(n) sweep, but at most once per
+   * `maxEntries / 8` full-store insertions, so the cost per insertion stays O(1) amortised. Then the
+   * oldest-written entries go (O(1) each: the head of the Map's insertion order).
+   */
+  #makeRoom(now: number): void {
+    if (this.#insertsBeforeNextSweep <= 0) {
+      this.sweepExpired(now);
+      this.#insertsBeforeNextSweep = Math.ceil(this.maxEntries / 8);
+    }
+    this.#insertsBeforeNextSweep -= 1;
+    while (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.entries().next();
+      if (oldest.done === true) return;
+      const [key, entry] = oldest.value;
+      this.#entries.delete(key);
+      if (entry.expiresAt > now) this.#earlyEvictions += 1;
+    }
+  }
+}
+
+/** Sweeps on an unref'd interval while the store is alive; holds the store only weakly. */
+function startSweeper(store: MemoryStore, intervalMs: number): void {
+  const ref = new WeakRef(store);
+  const timer: NodeJS.Timeout = setInterval(() => {
+    const target = ref.deref();
+    if (target === undefined) clearInterval(timer);
+    else target.sweepExpired();
+  }, intervalMs);
+  timer.unref();
+}

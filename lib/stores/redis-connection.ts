@@ -1,0 +1,173 @@
+/**
+ * Duck-typed access to an `ioredis` (v5+) or `redis` (node-redis v4+) client, without importing
+ * either package: the few members this project uses, a readiness model shared by both, and one
+ * `error` listener per client so that a lost connection never crashes the process.
+ */
+
+type Listener = (...args: unknown[]) => void;
+
+/** The parts of an `ioredis` client (`Redis` or `Cluster`, v5 or later) that the store uses. */
+export interface IoRedisLikeClient {
+  /** ioredis connection status: `wait`, `connecting`, `connect`, `ready`, `reconnecting`, `close`, `end`. */
+  readonly status: string;
+  call(command: string, args: string[]): PromiseLike<unknown>;
+  on(event: string, listener: Listener): unknown;
+  once(event: string, listener: Listener): unknown;
+}
+
+/** The parts of a `redis` (node-redis v4, v5 or v6) client that the store uses. */
+export interface NodeRedisLikeClient {
+  /** True once `connect()` was called and until `quit()`/`close()`/`destroy()`. */
+  readonly isOpen: boolean;
+  /** True while connected and ready to run commands. */
+  readonly isReady: boolean;
+  sendCommand(args: string[]): PromiseLike<unknown>;
+  on(event: string, listener: Listener): unknown;
+  once(event: string, listener: Listener): unknown;
+}
+
+/** Either supported Redis client. */
+export type RedisClientLike = IoRedisLikeClient | NodeRedisLikeClient;
+
+/**
+ * `ready`: send now. `starting`: first connection under way; wait for `ready` (bounded by the
+ * caller's deadline), sending nothing meanwhile. `lazy`: ioredis `lazyConnect` before the first
+ * command; sending it is what connects. `lost`: the connection was lost, or the client is closed;
+ * fail fast instead of queueing a command that would run at some unknown later time.
+ */
+export type ConnectionState = 'ready' | 'starting' | 'lazy' | 'lost';
+
+/** What the store needs from a client, whichever library it comes from. */
+export interface RedisConnection {
+  readonly library: 'ioredis' | 'node-redis';
+  state(): ConnectionState;
+  /** Resolves at the client's next `ready` event (one shared listener, however many waiters). */
+  whenReady(): Promise<void>;
+  send(command: string, args: string[]): Promise<unknown>;
+}
+
+const connections = new WeakMap<object, RedisConnection>();
+
+/**
+ * The connection adapter for `client`, created once per client and shared by every store on it.
+ * Throws a `TypeError` for anything that is neither an ioredis nor a node-redis client.
+ *
+ * @example
+ * ```ts
+ * const connection = redisConnectionFor(new Redis());
+ * if (connection.state() === 'ready') await connection.send('PING', []);
+ * ```
+ */
+export function redisConnectionFor(client: RedisClientLike): RedisConnection {
+  if (typeof client !== 'object' || client === null) {
+    throw new TypeError('RedisStore needs an ioredis or node-redis client object');
+  }
+  let connection = connections.get(client);
+  if (connection === undefined) {
+    if (isIoRedis(client)) connection = new IoRedisConnection(client);
+    else if (isNodeRedis(client)) connection = new NodeRedisConnection(client);
+    else {
+      throw new TypeError(
+        'RedisStore needs an ioredis client (with call() and status) or a node-redis client ' +
+          '(with sendCommand() and isReady); node-redis cluster clients are not supported',
+      );
+    }
+    connections.set(client, connection);
+  }
+  return connection;
+}
+
+function isIoRedis(client: object): client is IoRedisLikeClient {
+  const c = client as Partial<Record<string, unknown>>;
+  return typeof c.call === 'function' && typeof c.status === 'string' && typeof c.on === 'function';
+}
+
+function isNodeRedis(client: object): client is NodeRedisLikeClient {
+  const c = client as Partial<Record<string, unknown>>;
+  return (
+    typeof c.sendCommand === 'function' &&
+    typeof c.isReady === 'boolean' &&
+    typeof c.isOpen === 'boolean' &&
+    typeof c.on === 'function'
+  );
+}
+
+abstract class BaseConnection {
+  #ready: Promise<void> | undefined;
+
+  protected constructor(protected readonly emitter: Pick<IoRedisLikeClient, 'on' | 'once'>) {
+    // A client that emits 'error' with no listener crashes the process (node-redis) or prints
+    // "Unhandled error event" (ioredis). Failures reach callers as StoreUnavailableError instead;
+    // applications should still add their own listener to log them.
+    emitter.on('error', ignore);
+  }
+
+  whenReady(): Promise<void> {
+    this.#ready ??= new Promise<void>((resolve) => {
+      this.emitter.once('ready', () => {
+        this.#ready = undefined;
+        resolve();
+      });
+    });
+    return this.#ready;
+  }
+}
+
+class IoRedisConnection extends BaseConnection implements RedisConnection {
+  readonly library = 'ioredis';
+
+  constructor(private readonly client: IoRedisLikeClient) {
+    super(client);
+  }
+
+  state(): ConnectionState {
+    switch (this.client.status) {
+      case 'ready':
+        return 'ready';
+      case 'wait':
+        return 'lazy';
+      case 'connecting':
+      case 'connect':
+        return 'starting';
+      default:
+        // 'reconnecting', 'close', 'end', 'disconnecting' (Cluster) and anything unknown.
+        return 'lost';
+    }
+  }
+
+  send(command: string, args: string[]): Promise<unknown> {
+    return Promise.resolve(this.client.call(command, args));
+  }
+}
+
+class NodeRedisConnection extends BaseConnection implements RedisConnection {
+  readonly library = 'node-redis';
+  /** Set when the connection fails or drops, cleared by the next 'ready'. */
+  #lost = false;
+
+  constructor(private readonly client: NodeRedisLikeClient) {
+    super(client);
+    // state() consults isReady first, so an 'error' while still ready changes nothing.
+    const lost = (): void => {
+      this.#lost = true;
+    };
+    client.on('error', lost);
+    client.on('reconnecting', lost);
+    client.on('end', lost);
+    client.on('ready', () => {
+      this.#lost = false;
+    });
+  }
+
+  state(): ConnectionState {
+    if (!this.client.isOpen) return 'lost';
+    if (this.client.isReady) return 'ready';
+    return this.#lost ? 'lost' : 'starting';
+  }
+
+  send(command: string, args: string[]): Promise<unknown> {
+    return Promise.resolve(this.client.sendCommand([command, ...args]));
+  }
+}
+
+function ignore(): void {}

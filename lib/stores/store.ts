@@ -1,0 +1,72 @@
+/**
+ * The key-value store contract that nonce replay protection, ClientToken idempotency and other
+ * stateful features share.
+ *
+ * Keys and values are strings. Every entry has a time-to-live in milliseconds; there are no
+ * entries that live forever. Every method returns a promise and never throws synchronously.
+ *
+ * Failure model:
+ * - A bad argument (a key or value that is not a well-formed string, a TTL that is not a positive
+ *   safe integer) rejects with a `TypeError` or `RangeError`: a programming error.
+ * - A backend that cannot answer (timeout, lost connection, server error) rejects with a
+ *   {@link StoreUnavailableError}. Callers map that to their stated policy (fail open, fail closed,
+ *   fallback store); it is never "the key exists" nor "throttled".
+ * - A command that failed or timed out may still take effect on the backend later (a request
+ *   already written to a socket cannot be taken back). The compare-and-* primitives exist so that a
+ *   late or duplicated write never destroys somebody else's entry.
+ *
+ * Typical use for a ClientToken:
+ * 1. `setIfAbsent(token, reservation, shortTtl)` — only the winner runs the handler; a loser
+ *    `get`s the entry and answers "still processing" or replays the stored response.
+ * 2. On success: `compareAndSet(token, reservation, storedResponse, retentionTtl)`.
+ * 3. On failure: `compareAndDelete(token, reservation)` so that a retry can run again, without
+ *    deleting an entry that meanwhile belongs to another request.
+ *
+ * @example
+ * ```ts
+ * import { randomUUID } from 'node:crypto';
+ * import type { Store } from './store.js';
+ *
+ * async function runOnce(store: Store, token: string, work: () => Promise<string>) {
+ *   const mine = `pending:${randomUUID()}`;
+ *   if (!(await store.setIfAbsent(token, mine, 60_000))) return store.get(token);
+ *   try {
+ *     const result = await work();
+ *     await store.compareAndSet(token, mine, `done:${result}`, 86_400_000);
+ *     return `done:${result}`;
+ *   } catch (err) {
+ *     await store.compareAndDelete(token, mine);
+ *     throw err;
+ *   }
+ * }
+ * ```
+ */
+export interface Store {
+  /**
+   * Atomically creates `key` with `value` for `ttlMs` milliseconds if no live entry exists.
+   * Resolves `true` when this call created the entry, `false` when a live entry was already there
+   * (its value and TTL are left untouched). Of many concurrent callers exactly one gets `true`.
+   */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+
+  /** Resolves the value of the live entry for `key`, or `undefined` if there is none. */
+  get(key: string): Promise<string | undefined>;
+
+  /** Creates or replaces the entry for `key`, with a fresh TTL of `ttlMs` milliseconds. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+
+  /** Removes the entry for `key`, if any. Resolves either way. */
+  delete(key: string): Promise<void>;
+
+  /**
+   * Atomically replaces the value of `key` with `value` and a fresh TTL of `ttlMs`, but only if a
+   * live entry exists and its value equals `expected` exactly. Resolves `true` if it replaced it.
+   */
+  compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
+
+  /**
+   * Atomically removes `key`, but only if a live entry exists and its value equals `expected`
+   * exactly. Resolves `true` if it removed it.
+   */
+  compareAndDelete(key: string, expected: string): Promise<boolean>;
+}
