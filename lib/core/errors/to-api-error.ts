@@ -4,10 +4,12 @@
  * - An ApiError (from any copy of the package) renders as itself.
  * - An error carrying an HTTP status (koa's `ctx.throw`, http-errors, body parsers, the router's
  *   405/501) maps to the closest catalogue entry by `STATUS_TO_CODE`. Its message is kept only when
- *   it is meant to be exposed (`expose === true`, which http-errors sets for 4xx).
+ *   it is meant to be exposed (`expose === true`, which http-errors sets for 4xx) and says more than
+ *   the bare status phrase; otherwise the catalogue message is used.
  * - Anything else (a bug, a thrown string) is `InternalError` 500 with the catalogue message; the
  *   caller reports the original through the app's `error` event.
  */
+import { STATUS_CODES } from 'node:http';
 import { isApiError, type ApiErrorLike } from './api-error.js';
 import { errors, type CatalogueErrorClass } from './index.js';
 
@@ -53,7 +55,7 @@ export function toApiError(thrown: unknown): MappedError {
   if (status === undefined) return { error: new errors.InternalError(), internal: true };
   const cls = STATUS_TO_CODE[status] ?? (status >= 500 ? errors.InternalError : errors.InvalidParameter);
   const exposed = status < 500 && (thrown as { expose?: unknown }).expose === true;
-  const message = exposed ? exposableMessage((thrown as { message?: unknown }).message) : undefined;
+  const message = exposed ? exposableMessage((thrown as { message?: unknown }).message, status) : undefined;
   return { error: new cls(message === undefined ? undefined : { message }), internal: cls === errors.InternalError };
 }
 
@@ -64,7 +66,8 @@ function httpStatusOf(value: unknown): number | undefined {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
 }
 
-function exposableMessage(message: unknown): string | undefined {
-  if (typeof message !== 'string' || message.length === 0) return undefined;
+function exposableMessage(message: unknown, status: number): string | undefined {
+  // The bare status phrase ("Method Not Allowed") says less than the catalogue message.
+  if (typeof message !== 'string' || message.length === 0 || message === STATUS_CODES[status]) return undefined;
   return message.length > MAX_EXPOSED_MESSAGE ? `${message.slice(0, MAX_EXPOSED_MESSAGE)}...` : message;
 }
