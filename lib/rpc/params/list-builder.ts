@@ -1,0 +1,97 @@
+/**
+ * Collects the items of one repeat list by wire index without ever allocating a sparse array, then
+ * turns them into a dense array in index order ("gaps are compacted"). The wire index of every item
+ * is remembered so errors can name `Tag.7.Key` even when `Tag.2`…`Tag.6` were never sent.
+ */
+
+const wireIndexesOf = new WeakMap<readonly unknown[], readonly number[]>();
+
+/** Items of one list being built, keyed by wire index. */
+export class ListBuilder {
+  private readonly positions = new Map<number, number>();
+  private readonly indexes: number[] = [];
+  private readonly items: unknown[] = [];
+  private ascending = true;
+
+  /**
+   * The item at `index`, or undefined.
+   *
+   * @example
+   * builder.get(1);
+   */
+  get(index: number): unknown {
+    const position = this.positions.get(index);
+    return position === undefined ? undefined : this.items[position];
+  }
+
+  /**
+   * Set the item at `index`.
+   *
+   * @example
+   * builder.set(1, 'i-abc');
+   */
+  set(index: number, item: unknown): void {
+    const position = this.positions.get(index);
+    if (position !== undefined) {
+      this.items[position] = item;
+      return;
+    }
+    const last = this.indexes.length === 0 ? 0 : (this.indexes[this.indexes.length - 1] as number);
+    if (index < last) this.ascending = false;
+    this.positions.set(index, this.items.length);
+    this.indexes.push(index);
+    this.items.push(item);
+  }
+
+  /**
+   * Apply `fn` to every item in place (used to finish nested lists).
+   *
+   * @example
+   * builder.mapItems((item) => item);
+   */
+  mapItems(fn: (item: unknown) => unknown): void {
+    for (let i = 0; i < this.items.length; i++) this.items[i] = fn(this.items[i]);
+  }
+
+  /**
+   * The dense array, in ascending wire-index order.
+   *
+   * @example
+   * builder.toArray(); // ['i-a', 'i-b']
+   */
+  toArray(): unknown[] {
+    const count = this.items.length;
+    if (this.ascending) {
+      if (count > 0 && this.indexes[count - 1] !== count) wireIndexesOf.set(this.items, this.indexes);
+      return this.items;
+    }
+    const order = this.indexes.map((index, position) => ({ index, position }));
+    order.sort((a, b) => a.index - b.index);
+    const items = order.map((entry) => this.items[entry.position]);
+    const indexes = order.map((entry) => entry.index);
+    if (indexes[count - 1] !== count) wireIndexesOf.set(items, indexes);
+    return items;
+  }
+}
+
+/**
+ * The wire index (1-based) of the item at `position` of an array built from the wire.
+ *
+ * @example
+ * // built from Tag.2 and Tag.5
+ * wireIndexAt(tags, 1); // 5
+ */
+export function wireIndexAt(list: readonly unknown[], position: number): number {
+  const indexes = wireIndexesOf.get(list);
+  return indexes?.[position] ?? position + 1;
+}
+
+/**
+ * The wire indexes of an array built from the wire when they are not simply 1..n, else undefined.
+ *
+ * @example
+ * listWireIndexes(tags); // [2, 5]
+ */
+export function listWireIndexes(list: readonly unknown[]): readonly number[] | undefined {
+  return wireIndexesOf.get(list);
+}

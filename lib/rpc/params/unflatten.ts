@@ -1,0 +1,164 @@
+/**
+ * `unflatten`: flat wire names into a nested tree, either guided by a declaration or generically
+ * (a segment that starts with a digit, `+` or `-` is a list index, anything else a struct field).
+ *
+ * Safety rules (both modes): a `__proto__` / `constructor` / `prototype` segment is refused; a list
+ * index must be 1..maxListIndex written without sign, exponent or leading zeros; lists never become
+ * sparse arrays — gaps (`Tag.1`, `Tag.4`, as openapi-util produces for null items) are compacted in
+ * index order (`listWireIndexes` recovers the wire indexes); a repeated name is refused; objects
+ * are null-prototype.
+ */
+import { CompiledParams, compileParams } from './compile.js';
+import { ListBuilder } from './list-builder.js';
+import type { Declaration, FlatParams, ParamIssue } from './spec.js';
+import { unflattenGuided } from './unflatten-guided.js';
+import {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_LIST_INDEX,
+  echoName,
+  isForbiddenSegment,
+  listIndexReason,
+  parseListIndex,
+} from './wire-names.js';
+
+/** A nested parameter tree: wire strings, arrays and (null-prototype) objects. */
+export type ParamTree = string | readonly ParamTree[] | { readonly [name: string]: ParamTree };
+
+/** Options of `unflatten`. */
+export interface UnflattenOptions {
+  /** Largest accepted list index, default 1000. */
+  readonly maxListIndex?: number;
+  /** Most segments in one name (generic mode), default 8. */
+  readonly maxDepth?: number;
+  /** Guide the shape by this declaration; undeclared names are then left out. */
+  readonly declaration?: Declaration | CompiledParams;
+}
+
+/** Result of `unflatten`. */
+export type UnflattenResult =
+  | { readonly ok: true; readonly value: { readonly [name: string]: ParamTree } }
+  | { readonly ok: false; readonly issue: ParamIssue };
+
+type Node = Record<string, unknown>;
+
+function invalid(name: string, reason: string): UnflattenResult {
+  return { ok: false, issue: { kind: 'invalid', name: echoName(name), reason } };
+}
+
+function finishGeneric(node: unknown): unknown {
+  if (node instanceof ListBuilder) {
+    node.mapItems(finishGeneric);
+    return node.toArray();
+  }
+  if (typeof node === 'object' && node !== null) {
+    const record = node as Node;
+    for (const key of Object.keys(record)) record[key] = finishGeneric(record[key]);
+  }
+  return node;
+}
+
+function isIndexLike(segment: string): boolean {
+  const first = segment.charCodeAt(0);
+  return (first >= 48 && first <= 57) || first === 43 || first === 45; // digit, '+', '-'
+}
+
+function unflattenGeneric(flat: FlatParams, maxIndex: number, maxDepth: number): UnflattenResult {
+  const tree = Object.create(null) as Node;
+  let first: { name: string; reason: string } | undefined;
+  const problem = (name: string, reason: string): void => {
+    if (first === undefined || name < first.name) first = { name, reason };
+  };
+  const conflict = (segments: readonly string[], upTo: number): void => {
+    problem(segments.slice(0, upTo + 1).join('.'), 'is sent both as a value and as a list or struct, or as both a list and a struct');
+  };
+
+  for (const key of Object.keys(flat)) {
+    const value = flat[key];
+    const segments = key.split('.');
+    if (segments.some(isForbiddenSegment)) {
+      problem(key, 'names containing __proto__, constructor or prototype are not allowed');
+      continue;
+    }
+    if (segments.length > maxDepth) {
+      problem(key, `must have at most ${maxDepth} dot-separated parts`);
+      continue;
+    }
+    if (typeof value !== 'string') {
+      problem(key, 'must not be repeated');
+      continue;
+    }
+    let parent: Node | ListBuilder = tree;
+    let slot: string | number = segments[0] as string;
+    let failed = false;
+    for (let i = 1; i < segments.length && !failed; i++) {
+      const segment = segments[i] as string;
+      const existing: unknown = parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot];
+      if (isIndexLike(segment)) {
+        const index = parseListIndex(segment, maxIndex);
+        if (index === 0) {
+          problem(key, listIndexReason(maxIndex));
+          failed = true;
+        } else if (existing === undefined || existing instanceof ListBuilder) {
+          const builder: ListBuilder = existing ?? new ListBuilder();
+          if (existing === undefined) {
+            if (parent instanceof ListBuilder) parent.set(slot as number, builder);
+            else parent[slot] = builder;
+          }
+          parent = builder;
+          slot = index;
+        } else {
+          conflict(segments, i - 1);
+          failed = true;
+        }
+      } else if (existing === undefined || (typeof existing === 'object' && !(existing instanceof ListBuilder))) {
+        const record = (existing as Node | undefined) ?? (Object.create(null) as Node);
+        if (existing === undefined) {
+          if (parent instanceof ListBuilder) parent.set(slot as number, record);
+          else parent[slot] = record;
+        }
+        parent = record;
+        slot = segment;
+      } else {
+        conflict(segments, i - 1);
+        failed = true;
+      }
+    }
+    if (failed) continue;
+    const existing = parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot];
+    if (existing !== undefined) {
+      conflict(segments, segments.length - 1);
+      continue;
+    }
+    if (parent instanceof ListBuilder) parent.set(slot as number, value);
+    else parent[slot] = value;
+  }
+  if (first !== undefined) return invalid(first.name, first.reason);
+  finishGeneric(tree);
+  return { ok: true, value: tree as { readonly [name: string]: ParamTree } };
+}
+
+/**
+ * Turn flat wire parameters into a nested tree.
+ *
+ * @example
+ * unflatten({ 'Tag.1.Key': 'env', 'Tag.1.Value': 'prod', 'InstanceId.2': 'i-b', 'InstanceId.1': 'i-a' });
+ * // { ok: true, value: { Tag: [{ Key: 'env', Value: 'prod' }], InstanceId: ['i-a', 'i-b'] } }
+ * unflatten({ 'Tag.0.Key': 'x' });
+ * // { ok: false, issue: { kind: 'invalid', name: 'Tag.0.Key', reason: 'list index must be …' } }
+ */
+export function unflatten(flat: FlatParams, options: UnflattenOptions = {}): UnflattenResult {
+  const maxIndex = options.maxListIndex ?? DEFAULT_MAX_LIST_INDEX;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!Number.isSafeInteger(maxIndex) || maxIndex < 1) throw new TypeError('maxListIndex must be a positive integer');
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) throw new TypeError('maxDepth must be a positive integer');
+  const declaration = options.declaration;
+  if (declaration === undefined) return unflattenGeneric(flat, maxIndex, maxDepth);
+
+  let compiled: CompiledParams;
+  if (declaration instanceof CompiledParams) compiled = declaration;
+  else compiled = options.maxListIndex === undefined ? compileParams(declaration) : compileParams(declaration, { maxListIndex: maxIndex });
+  const scan = unflattenGuided(compiled, flat, false);
+  if (scan.forbidden !== undefined) return invalid(scan.forbidden, 'names containing __proto__, constructor or prototype are not allowed');
+  if (scan.structural !== undefined) return invalid(scan.structural.key, scan.structural.reason);
+  return { ok: true, value: scan.tree as { readonly [name: string]: ParamTree } };
+}
