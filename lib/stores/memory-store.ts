@@ -53,6 +53,13 @@ export class MemoryStore implements Store {
   readonly #now: () => number;
   /** Insertion order = write order: the first entry is the oldest-written. */
   readonly #entries = new Map<string, Entry>();
+  /**
+   * A long-lived iterator over the keys, positioned at the oldest entry. A fresh
+   * `entries().next()` would rescan the holes that deletions leave at the head of V8's hash table
+   * (quadratic under steady eviction); this cursor passes each hole once. Everything it has
+   * yielded was evicted, and rewritten keys move to the end, so no live entry is behind it.
+   */
+  #oldest: Iterator<string> = this.#entries.keys();
   /** Full-store insertions left before a full sweep for expired entries is allowed again. */
   #insertsBeforeNextSweep = 0;
   #earlyEvictions = 0;
@@ -181,11 +188,17 @@ export class MemoryStore implements Store {
     }
     this.#insertsBeforeNextSweep -= 1;
     while (this.#entries.size >= this.maxEntries) {
-      const oldest = this.#entries.entries().next();
-      if (oldest.done === true) return;
-      const [key, entry] = oldest.value;
+      let oldest = this.#oldest.next();
+      if (oldest.done === true) {
+        // A finished Map iterator stays finished, even after new insertions: start a new one.
+        this.#oldest = this.#entries.keys();
+        oldest = this.#oldest.next();
+        if (oldest.done === true) return;
+      }
+      const key = oldest.value;
+      const entry = this.#entries.get(key);
       this.#entries.delete(key);
-      if (entry.expiresAt > now) this.#earlyEvictions += 1;
+      if (entry !== undefined && entry.expiresAt > now) this.#earlyEvictions += 1;
     }
   }
 }
