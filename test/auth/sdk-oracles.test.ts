@@ -42,7 +42,7 @@ function verifyCaptured(req: CapturedRequest, secret: string): Outcome {
   if (typeof authorization === 'string') {
     const parsed = parseAuthorizationV3(authorization);
     if (!parsed.ok) return { version: 'V3', ok: false, detail: parsed.reason };
-    const headers = req.headers as HeaderMap;
+    const headers: HeaderMap = req.headers;
     const policy = checkSignedHeadersV3(parsed.value.signedHeaders, headers);
     if (!policy.ok) return { version: 'V3', ok: false, detail: policy.reason };
     const hashHeader = headers['x-acs-content-sha256'];

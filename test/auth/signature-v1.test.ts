@@ -8,6 +8,7 @@ import {
   verifyV1,
   type ParamMap,
 } from '../../lib/auth/index.js';
+import { mergeParams, parseUrlencoded } from '../../lib/core/params/urlencoded.js';
 import { decodeFormStrict, flipChar, params } from './support.js';
 
 interface V1Vector {
@@ -178,6 +179,23 @@ describe('auth/signature-v1', () => {
       // signV1 is exactly that primitive keyed with secret + '&'.
       assert.equal(signV1('source', 'secret'), b64('secret&', 'source'));
       assert.equal(signV1('中文unicode', 'secret'), b64('secret&', '中文unicode'));
+    });
+  });
+
+  describe('with the envelope\'s own urlencoded parser (lib/core/params)', () => {
+    const limits = { maxParameters: 100 };
+
+    it('TV-4 wire query verifies', () => {
+      const all = parseUrlencoded(TV4_WIRE, limits);
+      assert.equal(verifyV1({ method: 'GET', params: all, signature: all.Signature as string, accessKeySecret: 'sk' }).ok, true);
+    });
+
+    it('TV-5 query + body union verifies with POST only', () => {
+      const all = mergeParams(parseUrlencoded(TV5_QUERY, limits), parseUrlencoded(TV5_BODY, limits));
+      const input = { params: all, signature: all.Signature as string, accessKeySecret: 'sk' };
+      assert.equal(verifyV1({ ...input, method: 'POST' }).ok, true);
+      assert.equal(verifyV1({ ...input, method: 'GET' }).ok, false);
+      assert.equal(verifyV1({ ...input, method: 'POST', params: parseUrlencoded(TV5_QUERY, limits) }).ok, false); // body left out
     });
   });
 
