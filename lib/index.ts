@@ -27,3 +27,10 @@ export {
 export { STATUS_TO_CODE, toApiError } from './core/errors/to-api-error.js';
 export { createRequestId } from './core/request-id.js';
 export { ResponseDataError } from './core/render/response-data-error.js';
+export { createRpcApi, RpcApi, fingerprint } from './rpc/api.js';
+export type { RpcApiOptions, RpcErrorFactories, ActionDefinition, ActionContext, ActionDescription, RpcOutcome, CallHooks } from './rpc/api.js';
+export type { CorsOptions } from './core/cors.js';
+export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, ThrottleKey, RpcResult, IdempotentCall, IdempotencyGuard } from './rpc/pipeline.js';
+export { koaRpc } from './koa/rpc.js';
+export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from './rpc/params/index.js';
+export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from './rpc/params/index.js';

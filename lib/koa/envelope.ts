@@ -6,6 +6,7 @@ import { resolveEnvelopeOptions, type EnvelopeOptions, type ResolvedEnvelopeOpti
 import { beginExchange, readParameters, renderData, renderThrown, type OpenApiState, type RenderedFailure } from '../core/exchange.js';
 import { errors } from '../core/errors/index.js';
 import { actionFor } from '../core/action-name.js';
+import { isEnvelopeData, successStatus } from '../core/success.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -60,15 +61,9 @@ function respondToBody(ctx: Context, options: ResolvedEnvelopeOptions, state: Op
     if (ctx.status === 404) respond(ctx, renderThrown(options, state, new errors.InvalidAction()), state);
     return; // 204 and friends: nothing to wrap
   }
-  if (!isPlainObject(body)) return; // strings, Buffers, streams, redirects: left alone
-  const status = ctx.status >= 200 && ctx.status < 300 ? ctx.status : 200;
-  respond(ctx, renderData(options, state, actionFor(ctx.state.action, state.params.all, ctx.req.headers, options), body, status), state);
-}
-
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  if (!isEnvelopeData(body)) return; // strings, Buffers, streams, redirects: left alone
+  const action = actionFor(ctx.state.action, state.params.all, ctx.req.headers, options);
+  respond(ctx, renderData(options, state, action, body, successStatus(ctx.status)), state);
 }
 
 function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): void {
@@ -80,7 +75,8 @@ function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): 
   }
   const { envelope: out, headers } = rendered;
   if (out.status >= 400) {
-    for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+    // Headers the handler set do not belong to an error; CORS policy headers do.
+    for (const name of ctx.res.getHeaderNames()) if (!name.startsWith('access-control-')) ctx.res.removeHeader(name);
     ctx.set('x-acs-request-id', state.requestId);
     if (headers !== undefined) ctx.set(headers);
   }
