@@ -75,7 +75,10 @@ export interface CanonicalRequestV3Input {
   readonly headers: HeaderMap;
   /** The parsed `SignedHeaders` list, in the order given by the client. */
   readonly signedHeaders: readonly string[];
-  /** The hex payload hash (the `x-acs-content-sha256` header, checked with {@link payloadHashMatches}). */
+  /**
+   * The HashedPayload line: the `x-acs-content-sha256` header exactly as received (the client signed what it
+   * sent), after {@link payloadHashMatches} has confirmed it against the raw body.
+   */
   readonly hashedPayload: string;
 }
 
