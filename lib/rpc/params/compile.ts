@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { checkDeclarationNames } from './builders.js';
 import { scalarSchema } from './scalar-schemas.js';
-import type { Declaration, InferParams, ParamSpec, Presence } from './spec.js';
+import type { Declaration, InferParams, ParamKind, ParamSpec, Presence } from './spec.js';
 import { DEFAULT_MAX_LIST_INDEX } from './wire-names.js';
 
 /** Options fixed at compile time. */
@@ -17,31 +17,44 @@ export interface CompileOptions {
 
 type AnySpec = ParamSpec<unknown, Presence>;
 
+/** A declared parameter prepared for the un-flattening walk. */
+export interface CompiledNode {
+  readonly spec: AnySpec;
+  readonly kind: ParamKind;
+  /** The item node of a list. */
+  readonly item: CompiledNode | undefined;
+  /** The field nodes of a struct (a Map: no prototype lookups). */
+  readonly fields: ReadonlyMap<string, CompiledNode> | undefined;
+  /** A list occurs somewhere inside (including this node). */
+  readonly hasList: boolean;
+}
+
 /** A root parameter as the parser sees it. */
 export interface CompiledRoot {
   readonly name: string;
   readonly spec: AnySpec;
+  readonly node: CompiledNode;
   /** Position in the declaration (problems are reported in this order). */
   readonly rank: number;
 }
 
-const containsList = new WeakMap<AnySpec, boolean>();
-
-/**
- * True when a list occurs anywhere inside `spec` (including `spec` itself).
- *
- * @example
- * hasList(p.struct({ Ids: p.list(p.string()) })); // true
- */
-export function hasList(spec: AnySpec): boolean {
-  const known = containsList.get(spec);
-  if (known !== undefined) return known;
+function compileNode(spec: AnySpec): CompiledNode {
   const def = spec.def;
-  let found = false;
-  if (def.kind === 'list') found = true;
-  else if (def.kind === 'struct') found = Object.values(def.fields).some(hasList);
-  containsList.set(spec, found);
-  return found;
+  if (def.kind === 'list') {
+    const item = compileNode(def.item);
+    return { spec, kind: def.kind, item, fields: undefined, hasList: true };
+  }
+  if (def.kind === 'struct') {
+    const fields = new Map<string, CompiledNode>();
+    let nested = false;
+    for (const name of Object.keys(def.fields)) {
+      const field = compileNode(def.fields[name] as AnySpec);
+      nested ||= field.hasList;
+      fields.set(name, field);
+    }
+    return { spec, kind: def.kind, item: undefined, fields, hasList: nested };
+  }
+  return { spec, kind: def.kind, item: undefined, fields: undefined, hasList: false };
 }
 
 function listSchema(spec: AnySpec & { def: { kind: 'list' } }): z.ZodType {
@@ -106,7 +119,8 @@ export class CompiledParams<D extends Declaration = Declaration> {
     this.maxListIndex = maxListIndex;
     const roots = new Map<string, CompiledRoot>();
     Object.keys(declaration).forEach((name, rank) => {
-      roots.set(name, { name, spec: declaration[name] as AnySpec, rank });
+      const spec = declaration[name] as AnySpec;
+      roots.set(name, { name, spec, node: compileNode(spec), rank });
     });
     this.roots = roots;
     this.schema = objectSchema(declaration) as z.ZodType<InferParams<D>>;

@@ -6,12 +6,31 @@
 
 const wireIndexesOf = new WeakMap<readonly unknown[], readonly number[]>();
 
+/** Lists longer than this get a Map from wire index to position; shorter ones are scanned. */
+const SCAN_LIMIT = 16;
+
 /** Items of one list being built, keyed by wire index. */
 export class ListBuilder {
-  private readonly positions = new Map<number, number>();
   private readonly indexes: number[] = [];
   private readonly items: unknown[] = [];
+  private positions: Map<number, number> | undefined;
   private ascending = true;
+
+  private find(index: number): number {
+    const count = this.indexes.length;
+    if (count === 0) return -1;
+    const last = this.indexes[count - 1] as number;
+    if (index === last) return count - 1;
+    if (index > last && this.ascending) return -1;
+    if (this.positions !== undefined) return this.positions.get(index) ?? -1;
+    if (count > SCAN_LIMIT) {
+      const positions = new Map<number, number>();
+      this.indexes.forEach((wire, position) => positions.set(wire, position));
+      this.positions = positions;
+      return positions.get(index) ?? -1;
+    }
+    return this.indexes.indexOf(index);
+  }
 
   /**
    * The item at `index`, or undefined.
@@ -20,8 +39,8 @@ export class ListBuilder {
    * builder.get(1);
    */
   get(index: number): unknown {
-    const position = this.positions.get(index);
-    return position === undefined ? undefined : this.items[position];
+    const position = this.find(index);
+    return position === -1 ? undefined : this.items[position];
   }
 
   /**
@@ -31,14 +50,14 @@ export class ListBuilder {
    * builder.set(1, 'i-abc');
    */
   set(index: number, item: unknown): void {
-    const position = this.positions.get(index);
-    if (position !== undefined) {
+    const position = this.find(index);
+    if (position !== -1) {
       this.items[position] = item;
       return;
     }
-    const last = this.indexes.length === 0 ? 0 : (this.indexes[this.indexes.length - 1] as number);
-    if (index < last) this.ascending = false;
-    this.positions.set(index, this.items.length);
+    const count = this.indexes.length;
+    if (count > 0 && index < (this.indexes[count - 1] as number)) this.ascending = false;
+    this.positions?.set(index, count);
     this.indexes.push(index);
     this.items.push(item);
   }

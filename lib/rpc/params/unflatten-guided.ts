@@ -6,20 +6,19 @@
  *
  * Problems found here are collected, not thrown; the parser picks the one to report.
  */
-import type { CompiledParams, CompiledRoot } from './compile.js';
-import { hasList } from './compile.js';
+import type { CompiledNode, CompiledParams, CompiledRoot } from './compile.js';
 import { ListBuilder } from './list-builder.js';
-import type { FlatParams, ParamIssue, ParamSpec, Presence } from './spec.js';
+import type { FlatParams, ParamIssue } from './spec.js';
 import {
   COMMON_PARAMETERS,
   echoName,
+  hasForbiddenSegment,
   isForbiddenSegment,
   listIndexReason,
   parseListIndex,
   SILENTLY_ACCEPTED_PARAMETERS,
 } from './wire-names.js';
 
-type AnySpec = ParamSpec<unknown, Presence>;
 type Node = Record<string, unknown>;
 
 /** A problem tied to a declared root parameter. */
@@ -51,12 +50,18 @@ function earlier(current: RankedIssue | undefined, candidate: RankedIssue): Rank
   return candidate.key < current.key ? candidate : current;
 }
 
+const REPEATED = 'must not be repeated';
+
+function issueAt(root: CompiledRoot, key: string, reason: string): RankedIssue {
+  return { kind: 'invalid', name: echoName(key), reason, rank: root.rank, key };
+}
+
 function isTolerated(name: string): boolean {
   return COMMON_PARAMETERS.has(name) || SILENTLY_ACCEPTED_PARAMETERS.has(name);
 }
 
-function shapeReason(spec: AnySpec): string {
-  switch (spec.def.kind) {
+function shapeReason(kind: CompiledNode['kind']): string {
+  switch (kind) {
     case 'list':
       return 'is a repeat list: send Name.1, Name.2, …';
     case 'struct':
@@ -66,21 +71,30 @@ function shapeReason(spec: AnySpec): string {
   }
 }
 
-function finish(spec: AnySpec, node: unknown): unknown {
-  const def = spec.def;
-  if (def.kind === 'list') {
-    const builder = node as ListBuilder;
-    if (hasList(def.item)) builder.mapItems((item) => finish(def.item, item));
+function finish(node: CompiledNode, value: unknown): unknown {
+  if (node.kind === 'list') {
+    const builder = value as ListBuilder;
+    const item = node.item as CompiledNode;
+    if (item.hasList) builder.mapItems((entry) => finish(item, entry));
     return builder.toArray();
   }
-  if (def.kind === 'struct') {
-    const struct = node as Node;
+  if (node.kind === 'struct') {
+    const struct = value as Node;
     for (const name of Object.keys(struct)) {
-      const field = def.fields[name] as AnySpec;
-      if (hasList(field)) struct[name] = finish(field, struct[name]);
+      const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(name) as CompiledNode;
+      if (field.hasList) struct[name] = finish(field, struct[name]);
     }
   }
-  return node;
+  return value;
+}
+
+function childOf(parent: Node | ListBuilder, slot: string | number): unknown {
+  return parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot as string];
+}
+
+function setChild(parent: Node | ListBuilder, slot: string | number, child: unknown): void {
+  if (parent instanceof ListBuilder) parent.set(slot as number, child);
+  else parent[slot as string] = child;
 }
 
 /**
@@ -96,99 +110,91 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
   let forbidden: string | undefined;
   let unsupported: string | undefined;
   let structural: RankedIssue | undefined;
-  const problem = (root: CompiledRoot, key: string, reason: string): void => {
-    structural = earlier(structural, { kind: 'invalid', name: echoName(key), reason, rank: root.rank, key });
-  };
 
   for (const key of Object.keys(flat)) {
     const value = flat[key];
-    if (key.indexOf('.') === -1) {
+    let dot = key.indexOf('.');
+    if (dot === -1) {
       const root = roots.get(key);
       if (root === undefined) {
         if (isForbiddenSegment(key)) forbidden = smaller(forbidden, key);
         else if (strict && !isTolerated(key)) unsupported = smaller(unsupported, key);
         continue;
       }
-      const kind = root.spec.def.kind;
-      if (kind === 'list' || kind === 'struct') problem(root, key, shapeReason(root.spec));
-      else if (typeof value !== 'string') problem(root, key, 'must not be repeated');
+      const kind = root.node.kind;
+      if (kind === 'list' || kind === 'struct') structural = earlier(structural, issueAt(root, key, shapeReason(kind)));
+      else if (typeof value !== 'string') structural = earlier(structural, issueAt(root, key, REPEATED));
       else tree[key] = value;
       continue;
     }
 
-    const segments = key.split('.');
-    if (segments.some(isForbiddenSegment)) {
+    if (hasForbiddenSegment(key)) {
       forbidden = smaller(forbidden, key);
       continue;
     }
-    const root = roots.get(segments[0] as string);
+    const root = roots.get(key.slice(0, dot));
     if (root === undefined) {
       if (strict) unsupported = smaller(unsupported, key);
       continue;
     }
 
-    let spec: AnySpec = root.spec;
+    let node = root.node;
     let parent: Node | ListBuilder = tree;
     let slot: string | number = root.name;
-    let failed = false;
-    for (let i = 1; i < segments.length; i++) {
-      const segment = segments[i] as string;
-      const def = spec.def;
-      if (def.kind === 'list') {
-        const index = parseListIndex(segment, maxIndex);
+    let reason: string | undefined;
+    let ignored = false;
+    while (dot !== -1) {
+      const start = dot + 1;
+      dot = key.indexOf('.', start);
+      const end = dot === -1 ? key.length : dot;
+      if (node.kind === 'list') {
+        const index = parseListIndex(key, maxIndex, start, end);
         if (index === 0) {
-          problem(root, key, listIndexReason(maxIndex));
-          failed = true;
+          reason = listIndexReason(maxIndex);
           break;
         }
-        let builder = (parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot]) as ListBuilder | undefined;
+        let builder = childOf(parent, slot) as ListBuilder | undefined;
         if (builder === undefined) {
           builder = new ListBuilder();
-          if (parent instanceof ListBuilder) parent.set(slot as number, builder);
-          else parent[slot] = builder;
+          setChild(parent, slot, builder);
         }
         parent = builder;
         slot = index;
-        spec = def.item;
-      } else if (def.kind === 'struct') {
-        const field = def.fields[segment];
-        if (field === undefined || !Object.prototype.hasOwnProperty.call(def.fields, segment)) {
+        node = node.item as CompiledNode;
+      } else if (node.kind === 'struct') {
+        const segment = key.slice(start, end);
+        const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment);
+        if (field === undefined) {
           if (strict) unsupported = smaller(unsupported, key);
-          failed = true;
+          ignored = true;
           break;
         }
-        let struct = (parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot]) as Node | undefined;
+        let struct = childOf(parent, slot) as Node | undefined;
         if (struct === undefined) {
           struct = Object.create(null) as Node;
-          if (parent instanceof ListBuilder) parent.set(slot as number, struct);
-          else parent[slot] = struct;
+          setChild(parent, slot, struct);
         }
         parent = struct;
         slot = segment;
-        spec = field;
+        node = field;
       } else {
-        problem(root, key, shapeReason(spec));
-        failed = true;
+        reason = shapeReason(node.kind);
         break;
       }
     }
-    if (failed) continue;
-    const kind = spec.def.kind;
-    if (kind === 'list' || kind === 'struct') {
-      problem(root, key, shapeReason(spec));
-    } else if (typeof value !== 'string') {
-      problem(root, key, 'must not be repeated');
-    } else if (parent instanceof ListBuilder) {
-      parent.set(slot as number, value);
-    } else {
-      parent[slot] = value;
+    if (ignored) continue;
+    if (reason === undefined) {
+      if (node.kind === 'list' || node.kind === 'struct') reason = shapeReason(node.kind);
+      else if (typeof value !== 'string') reason = REPEATED;
+      else setChild(parent, slot, value);
     }
+    if (reason !== undefined) structural = earlier(structural, issueAt(root, key, reason));
   }
 
   if (forbidden === undefined && unsupported === undefined) {
     for (const name of Object.keys(tree)) {
-      const spec = (roots.get(name) as CompiledRoot).spec;
-      if (hasList(spec)) tree[name] = finish(spec, tree[name]);
+      const node = (roots.get(name) as CompiledRoot).node;
+      if (node.hasList) tree[name] = finish(node, tree[name]);
     }
   }
   return { tree, forbidden, unsupported, structural };

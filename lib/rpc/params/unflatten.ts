@@ -16,7 +16,7 @@ import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_LIST_INDEX,
   echoName,
-  isForbiddenSegment,
+  hasForbiddenSegment,
   listIndexReason,
   parseListIndex,
 } from './wire-names.js';
@@ -57,10 +57,21 @@ function finishGeneric(node: unknown): unknown {
   return node;
 }
 
-function isIndexLike(segment: string): boolean {
-  const first = segment.charCodeAt(0);
+function isIndexLike(text: string, at: number): boolean {
+  const first = text.charCodeAt(at);
   return (first >= 48 && first <= 57) || first === 43 || first === 45; // digit, '+', '-'
 }
+
+function childOf(parent: Node | ListBuilder, slot: string | number): unknown {
+  return parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot as string];
+}
+
+function setChild(parent: Node | ListBuilder, slot: string | number, child: unknown): void {
+  if (parent instanceof ListBuilder) parent.set(slot as number, child);
+  else parent[slot as string] = child;
+}
+
+const CONFLICT = 'is sent both as a value and as a list or struct, or as both a list and a struct';
 
 function unflattenGeneric(flat: FlatParams, maxIndex: number, maxDepth: number): UnflattenResult {
   const tree = Object.create(null) as Node;
@@ -68,18 +79,16 @@ function unflattenGeneric(flat: FlatParams, maxIndex: number, maxDepth: number):
   const problem = (name: string, reason: string): void => {
     if (first === undefined || name < first.name) first = { name, reason };
   };
-  const conflict = (segments: readonly string[], upTo: number): void => {
-    problem(segments.slice(0, upTo + 1).join('.'), 'is sent both as a value and as a list or struct, or as both a list and a struct');
-  };
 
   for (const key of Object.keys(flat)) {
     const value = flat[key];
-    const segments = key.split('.');
-    if (segments.some(isForbiddenSegment)) {
+    if (hasForbiddenSegment(key)) {
       problem(key, 'names containing __proto__, constructor or prototype are not allowed');
       continue;
     }
-    if (segments.length > maxDepth) {
+    let depth = 1;
+    for (let at = key.indexOf('.'); at !== -1; at = key.indexOf('.', at + 1)) depth++;
+    if (depth > maxDepth) {
       problem(key, `must have at most ${maxDepth} dot-separated parts`);
       continue;
     }
@@ -87,50 +96,54 @@ function unflattenGeneric(flat: FlatParams, maxIndex: number, maxDepth: number):
       problem(key, 'must not be repeated');
       continue;
     }
+    let dot = key.indexOf('.');
     let parent: Node | ListBuilder = tree;
-    let slot: string | number = segments[0] as string;
+    let slot: string | number = dot === -1 ? key : key.slice(0, dot);
     let failed = false;
-    for (let i = 1; i < segments.length && !failed; i++) {
-      const segment = segments[i] as string;
-      const existing: unknown = parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot];
-      if (isIndexLike(segment)) {
-        const index = parseListIndex(segment, maxIndex);
+    while (dot !== -1) {
+      const start = dot + 1;
+      const existing = childOf(parent, slot);
+      dot = key.indexOf('.', start);
+      const end = dot === -1 ? key.length : dot;
+      if (start === end) {
+        problem(key, 'must not contain an empty part');
+        failed = true;
+        break;
+      }
+      if (isIndexLike(key, start)) {
+        const index = parseListIndex(key, maxIndex, start, end);
         if (index === 0) {
           problem(key, listIndexReason(maxIndex));
           failed = true;
-        } else if (existing === undefined || existing instanceof ListBuilder) {
-          const builder: ListBuilder = existing ?? new ListBuilder();
-          if (existing === undefined) {
-            if (parent instanceof ListBuilder) parent.set(slot as number, builder);
-            else parent[slot] = builder;
-          }
-          parent = builder;
-          slot = index;
-        } else {
-          conflict(segments, i - 1);
+          break;
+        }
+        if (existing !== undefined && !(existing instanceof ListBuilder)) {
+          problem(key.slice(0, start - 1), CONFLICT);
           failed = true;
+          break;
         }
-      } else if (existing === undefined || (typeof existing === 'object' && !(existing instanceof ListBuilder))) {
-        const record = (existing as Node | undefined) ?? (Object.create(null) as Node);
-        if (existing === undefined) {
-          if (parent instanceof ListBuilder) parent.set(slot as number, record);
-          else parent[slot] = record;
-        }
-        parent = record;
-        slot = segment;
+        const builder: ListBuilder = existing ?? new ListBuilder();
+        if (existing === undefined) setChild(parent, slot, builder);
+        parent = builder;
+        slot = index;
       } else {
-        conflict(segments, i - 1);
-        failed = true;
+        if (existing !== undefined && (typeof existing !== 'object' || existing instanceof ListBuilder)) {
+          problem(key.slice(0, start - 1), CONFLICT);
+          failed = true;
+          break;
+        }
+        const record = (existing as Node | undefined) ?? (Object.create(null) as Node);
+        if (existing === undefined) setChild(parent, slot, record);
+        parent = record;
+        slot = key.slice(start, end);
       }
     }
     if (failed) continue;
-    const existing = parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot];
-    if (existing !== undefined) {
-      conflict(segments, segments.length - 1);
+    if (childOf(parent, slot) !== undefined) {
+      problem(key, CONFLICT);
       continue;
     }
-    if (parent instanceof ListBuilder) parent.set(slot as number, value);
-    else parent[slot] = value;
+    setChild(parent, slot, value);
   }
   if (first !== undefined) return invalid(first.name, first.reason);
   finishGeneric(tree);

@@ -60,22 +60,47 @@ export function isForbiddenSegment(segment: string): boolean {
 }
 
 /**
- * Read a repeat-list index: a positive decimal integer without sign, leading zeros or exponent,
- * at most `maxIndex`. Returns 0 when the segment is not such an index.
+ * True when some dot-separated segment of `name` is `__proto__`, `constructor` or `prototype`.
+ * Scans without allocating.
+ *
+ * @example
+ * hasForbiddenSegment('Tag.__proto__.Key'); // true
+ * hasForbiddenSegment('Tag.1.Key');         // false
+ */
+export function hasForbiddenSegment(name: string): boolean {
+  let start = 0;
+  for (;;) {
+    const dot = name.indexOf('.', start);
+    const end = dot === -1 ? name.length : dot;
+    const length = end - start;
+    if (length === 9) {
+      if (name.startsWith('__proto__', start) || name.startsWith('prototype', start)) return true;
+    } else if (length === 11 && name.startsWith('constructor', start)) {
+      return true;
+    }
+    if (dot === -1) return false;
+    start = dot + 1;
+  }
+}
+
+/**
+ * Read a repeat-list index from `text[start, end)`: a positive decimal integer without sign,
+ * leading zeros or exponent, at most `maxIndex`. Returns 0 when it is not such an index.
  *
  * @example
  * parseListIndex('3', 1000);   // 3
  * parseListIndex('03', 1000);  // 0 (leading zero)
  * parseListIndex('1e9', 1000); // 0
+ * parseListIndex('Tag.12.Key', 1000, 4, 6); // 12
  */
-export function parseListIndex(segment: string, maxIndex: number): number {
-  const length = segment.length;
-  if (length === 0 || length > 15) return 0;
-  const first = segment.charCodeAt(0);
+export function parseListIndex(text: string, maxIndex: number, start = 0, end = text.length): number {
+  const length = end - start;
+  if (length <= 0 || length > 15) return 0;
+  const first = text.charCodeAt(start);
   if (first < 49 || first > 57) return 0; // '1'..'9'
   let value = first - 48;
-  for (let i = 1; i < length; i++) {
-    const code = segment.charCodeAt(i);
+  for (let i = start + 1; i < end; i++) {
+    const code = text.charCodeAt(i);
     if (code < 48 || code > 57) return 0;
     value = value * 10 + (code - 48);
   }
