@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { formatFromHeaders, formatFromParams, type Format } from './format.js';
 import { parseUrlencoded, mergeParams, type ParamRecord } from './params/urlencoded.js';
-import { readBody, hasBody } from './params/read-body.js';
+import { readBody, hasBody, bodyTooLarge } from './params/read-body.js';
 import { toApiError } from './errors/to-api-error.js';
 import { errors } from './errors/index.js';
 import type { ApiErrorLike } from './errors/api-error.js';
@@ -60,12 +60,33 @@ export function isFormRequest(headers: IncomingHttpHeaders): boolean {
   return typeof type === 'string' && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);
 }
 
-/** Where the body comes from when another middleware parsed it first. */
+/** Where the body comes from when another middleware read it first. */
 export interface PreParsedBody {
-  /** The parsed body object (e.g. `ctx.request.body`, `req.body`). */
+  /** The parsed body object (e.g. `ctx.request.body`, `req.body`), or undefined when only raw bytes are known. */
   readonly parsed: unknown;
-  /** Raw bytes, if the parser kept them (`rawBody`). */
+  /** Raw bytes, if the parser kept them (`rawBody`); parsed here when `parsed` is undefined. */
   readonly raw: Buffer | string | undefined;
+}
+
+/**
+ * Read the query string alone into `state.params` and choose `state.format` from it. Throws an
+ * ApiError (InvalidParameter) for malformed input or a bad `Format`; `state.format` is then still
+ * the format implied by the headers. Used by `readParameters`, and by adapters that must render an
+ * error for a request whose body cannot (or must not) be read.
+ *
+ * @example
+ * readQuery(options, state, 'Action=DescribeRegions&Format=JSON');
+ */
+export function readQuery(
+  options: ResolvedEnvelopeOptions,
+  state: OpenApiState,
+  querystring: string,
+  counter: { count: number } = { count: 0 },
+): ParamRecord {
+  const query = parseUrlencoded(querystring, { maxParameters: options.maxParameters }, undefined, counter);
+  state.params = { query, body: EMPTY, all: query };
+  state.format = formatFromParams(query) ?? state.format;
+  return query;
 }
 
 /**
@@ -85,14 +106,17 @@ export async function readParameters(
 ): Promise<void> {
   const limits = { maxParameters: options.maxParameters };
   const counter = { count: 0 };
-  const query = parseUrlencoded(querystring, limits, undefined, counter);
-  state.params = { query, body: EMPTY, all: query };
-  state.format = formatFromParams(query) ?? state.format;
+  const query = readQuery(options, state, querystring, counter);
   if (!isFormRequest(req.headers)) return;
   let body: ParamRecord;
   if (preParsed !== undefined && preParsed.parsed !== undefined) {
     body = fromParsedBody(preParsed.parsed, limits.maxParameters, counter);
     if (preParsed.raw !== undefined) state.rawBody = Buffer.isBuffer(preParsed.raw) ? preParsed.raw : Buffer.from(preParsed.raw);
+  } else if (preParsed !== undefined && preParsed.raw !== undefined) {
+    const raw = Buffer.isBuffer(preParsed.raw) ? preParsed.raw : Buffer.from(preParsed.raw);
+    if (raw.length > options.bodyLimit) throw bodyTooLarge(options.bodyLimit);
+    state.rawBody = raw;
+    body = parseUrlencoded(raw.toString('utf8'), limits, undefined, counter);
   } else {
     if (!hasBody(req) || req.readableEnded) return;
     const raw = await readBody(req, options);

@@ -1,0 +1,40 @@
+/**
+ * aliyun-openapi-middleware/express: the Alibaba Cloud OpenAPI (POP RPC) protocol for Express 4
+ * and 5, sending the same bytes as the Koa middleware.
+ *
+ * @example
+ * const { envelope, handle, errorHandler, errors } = require('aliyun-openapi-middleware/express');
+ * app.use(envelope());
+ * app.get('/', handle(async () => ({ Regions: { Region: [] } })));
+ * app.use(errorHandler());
+ */
+export { envelope } from './envelope.js';
+export { handle, type DataHandler, type HandlerResult } from './handle.js';
+export { sendData, type SendDataOptions } from './send-data.js';
+export { errorHandler, type ErrorHandlerOptions, type ErrorHandlers } from './error-handler.js';
+export { openapiState } from './state.js';
+export type { ExpressEnvelopeOptions, ErrorReporter } from './options.js';
+export type { EnvelopeOptions, RecommendInput } from '../core/options.js';
+export type { Format } from '../core/format.js';
+export type { OpenApiState, RequestParams, ReportedError } from '../core/exchange.js';
+export type { ParamRecord } from '../core/params/urlencoded.js';
+export {
+  ApiError,
+  isApiError,
+  defineError,
+  errors,
+  CATALOGUE,
+  type ApiErrorLike,
+  type ApiErrorOptions,
+  type ErrorData,
+  type DefinedErrorClass,
+  type DefinedErrorOptions,
+  type CatalogueErrorClass,
+  type CatalogueRow,
+  type CatalogueCode,
+  type CatalogueName,
+  type ErrorCatalogue,
+} from '../core/errors/index.js';
+export { STATUS_TO_CODE, toApiError } from '../core/errors/to-api-error.js';
+export { createRequestId } from '../core/request-id.js';
+export { ResponseDataError } from '../core/render/response-data-error.js';
