@@ -41,7 +41,8 @@ process.on('exit', () => {
 let cachedPath: string | null | undefined;
 
 /**
- * The redis-server executable, or undefined if it is not installed. `REDIS_SERVER` overrides.
+ * The redis-server executable, or undefined if it is not installed. `REDIS_SERVER` overrides
+ * the search.
  *
  * @example
  * ```ts
@@ -50,9 +51,10 @@ let cachedPath: string | null | undefined;
  */
 export function redisServerPath(): string | undefined {
   if (cachedPath === undefined) {
-    const candidates = [process.env.REDIS_SERVER, ...CANDIDATE_PATHS, 'redis-server'].filter(
-      (p): p is string => typeof p === 'string' && p.length > 0,
-    );
+    const chosen = process.env.REDIS_SERVER;
+    // REDIS_SERVER, when set, is the only candidate (also how the harness's own test fakes a
+    // machine without Redis).
+    const candidates = chosen !== undefined && chosen !== '' ? [chosen] : [...CANDIDATE_PATHS, 'redis-server'];
     cachedPath = candidates.find((p) => spawnSync(p, ['--version'], { stdio: 'ignore' }).status === 0) ?? null;
   }
   return cachedPath ?? undefined;
