@@ -25,7 +25,7 @@ export interface CommonOptions {
   readonly description?: string;
 }
 
-/** Run-time definition of a `string` parameter. Lengths count UTF-16 code units, like Java's `String.length()`. */
+/** Run-time definition of a `string` parameter. Lengths count Unicode code points (zod's rule): `😀` is one character. */
 export interface StringDef {
   readonly kind: 'string';
   readonly minLength?: number;
