@@ -6,6 +6,7 @@
  */
 import { errors, type ApiErrorLike } from '../core/errors/index.js';
 import { singleParam, type ParamRecord } from '../core/params/urlencoded.js';
+import { isEnvelopeData } from '../core/success.js';
 import { compileParams, type CompiledParams } from './params/compile.js';
 import { parseParams } from './params/parse.js';
 import { describeParams, type ParamDescription } from './params/describe.js';
@@ -68,7 +69,7 @@ export interface ActionDefinition<D extends Declaration, Ctx> {
   idempotent?: boolean;
   /** One line for generated docs. */
   description?: string;
-  /** Returns the success data (an object, or nothing for an empty success). */
+  /** Returns the success data: a plain object, or nothing for an empty success (anything else is an InternalError). */
   handler: (params: InferParams<D>, ctx: Ctx, call: ActionContext) => unknown;
 }
 
@@ -257,10 +258,15 @@ function issueError(issue: ParamIssue): ApiErrorLike {
   }
 }
 
+/**
+ * A handler's result as success data. Only plain objects (and nothing) are data: anything else
+ * (an array, a string, a Buffer, a stream, a Map, a class instance) would bypass the envelope, so it
+ * is a bug reported as InternalError.
+ */
 function asData(value: unknown): object {
   if (value === undefined || value === null) return {};
-  if (typeof value === 'object' && !Array.isArray(value)) return value;
-  throw new TypeError('an action handler must return an object (or nothing)');
+  if (isEnvelopeData(value)) return value;
+  throw new TypeError('an action handler must return a plain object (or nothing)');
 }
 
 /** The business parameters that identify a ClientToken retry: no signing fields, no Format. */
