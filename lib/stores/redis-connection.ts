@@ -11,6 +11,8 @@ export interface IoRedisLikeClient {
   /** ioredis connection status: `wait`, `connecting`, `connect`, `ready`, `reconnecting`, `close`, `end`. */
   readonly status: string;
   call(command: string, args: string[]): PromiseLike<unknown>;
+  /** Used to start a `lazyConnect` client (status `wait`) before its first command. */
+  connect?(): PromiseLike<unknown>;
   on(event: string, listener: Listener): unknown;
   once(event: string, listener: Listener): unknown;
 }
@@ -30,18 +32,21 @@ export interface NodeRedisLikeClient {
 export type RedisClientLike = IoRedisLikeClient | NodeRedisLikeClient;
 
 /**
- * `ready`: send now. `starting`: first connection under way; wait for `ready` (bounded by the
- * caller's deadline), sending nothing meanwhile. `lazy`: ioredis `lazyConnect` before the first
- * command; sending it is what connects. `lost`: the connection was lost, or the client is closed;
- * fail fast instead of queueing a command that would run at some unknown later time.
+ * `ready`: send now. `starting`: first connection under way (or not yet started, for an ioredis
+ * `lazyConnect` client); wait for `ready` (bounded by the caller's deadline), sending nothing
+ * meanwhile. `lost`: the connection was lost, or the client is closed; fail fast instead of
+ * queueing a command that would run at some unknown later time.
  */
-export type ConnectionState = 'ready' | 'starting' | 'lazy' | 'lost';
+export type ConnectionState = 'ready' | 'starting' | 'lost';
 
 /** What the store needs from a client, whichever library it comes from. */
 export interface RedisConnection {
   readonly library: 'ioredis' | 'node-redis';
   state(): ConnectionState;
-  /** Resolves at the client's next `ready` event (one shared listener, however many waiters). */
+  /**
+   * Resolves at the client's next `ready` event (one shared listener, however many waiters).
+   * Starts the connection of a lazy client that has not connected yet.
+   */
   whenReady(): Promise<void>;
   send(command: string, args: string[]): Promise<unknown>;
 }
@@ -125,7 +130,6 @@ class IoRedisConnection extends BaseConnection implements RedisConnection {
       case 'ready':
         return 'ready';
       case 'wait':
-        return 'lazy';
       case 'connecting':
       case 'connect':
         return 'starting';
@@ -133,6 +137,15 @@ class IoRedisConnection extends BaseConnection implements RedisConnection {
         // 'reconnecting', 'close', 'end', 'disconnecting' (Cluster) and anything unknown.
         return 'lost';
     }
+  }
+
+  override whenReady(): Promise<void> {
+    const ready = super.whenReady();
+    if (this.client.status === 'wait' && typeof this.client.connect === 'function') {
+      // Connect explicitly rather than through the offline queue (which may be disabled).
+      Promise.resolve(this.client.connect()).catch(ignore);
+    }
+    return ready;
   }
 
   send(command: string, args: string[]): Promise<unknown> {

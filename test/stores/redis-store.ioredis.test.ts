@@ -52,6 +52,13 @@ describe('RedisStore with ioredis', () => {
       assert.equal(await store.setIfAbsent('k', 'v', 60_000), true);
     });
 
+    it('a lazyConnect client with the offline queue disabled connects on the first operation', async () => {
+      const client = new Redis({ port: server!.port, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false });
+      clients.push(client);
+      const store = new RedisStore({ client, prefix: 'lazy-no-queue:' });
+      assert.equal(await store.setIfAbsent('k', 'v', 60_000), true);
+    });
+
     it('a client with the offline queue disabled works too', async () => {
       const client = new Redis({ port: server!.port, host: '127.0.0.1', enableOfflineQueue: false });
       clients.push(client);
