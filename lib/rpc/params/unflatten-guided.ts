@@ -138,9 +138,10 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       continue;
     }
 
+    // Walk 1 checks the whole name against the declaration without creating anything, so an
+    // ignored name (undeclared struct field) leaves no empty list or struct behind.
+    const firstDot = dot;
     let node = root.node;
-    let parent: Node | ListBuilder = tree;
-    let slot: string | number = root.name;
     let reason: string | undefined;
     let ignored = false;
     while (dot !== -1) {
@@ -148,34 +149,18 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       dot = key.indexOf('.', start);
       const end = dot === -1 ? key.length : dot;
       if (node.kind === 'list') {
-        const index = parseListIndex(key, maxIndex, start, end);
-        if (index === 0) {
+        if (parseListIndex(key, maxIndex, start, end) === 0) {
           reason = listIndexReason(maxIndex);
           break;
         }
-        let builder = childOf(parent, slot) as ListBuilder | undefined;
-        if (builder === undefined) {
-          builder = new ListBuilder();
-          setChild(parent, slot, builder);
-        }
-        parent = builder;
-        slot = index;
         node = node.item as CompiledNode;
       } else if (node.kind === 'struct') {
-        const segment = key.slice(start, end);
-        const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment);
+        const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(key.slice(start, end));
         if (field === undefined) {
           if (strict) unsupported = smaller(unsupported, key);
           ignored = true;
           break;
         }
-        let struct = childOf(parent, slot) as Node | undefined;
-        if (struct === undefined) {
-          struct = Object.create(null) as Node;
-          setChild(parent, slot, struct);
-        }
-        parent = struct;
-        slot = segment;
         node = field;
       } else {
         reason = shapeReason(node.kind);
@@ -186,9 +171,41 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
     if (reason === undefined) {
       if (node.kind === 'list' || node.kind === 'struct') reason = shapeReason(node.kind);
       else if (typeof value !== 'string') reason = REPEATED;
-      else setChild(parent, slot, value);
     }
-    if (reason !== undefined) structural = earlier(structural, issueAt(root, key, reason));
+    if (reason !== undefined) {
+      structural = earlier(structural, issueAt(root, key, reason));
+      continue;
+    }
+
+    // Walk 2 places the value, creating lists and structs on the way.
+    let parent: Node | ListBuilder = tree;
+    let slot: string | number = root.name;
+    node = root.node;
+    dot = firstDot;
+    while (dot !== -1) {
+      const start = dot + 1;
+      dot = key.indexOf('.', start);
+      const end = dot === -1 ? key.length : dot;
+      let child = childOf(parent, slot);
+      if (node.kind === 'list') {
+        if (child === undefined) {
+          child = new ListBuilder();
+          setChild(parent, slot, child);
+        }
+        slot = parseListIndex(key, maxIndex, start, end);
+        node = node.item as CompiledNode;
+      } else {
+        if (child === undefined) {
+          child = Object.create(null) as Node;
+          setChild(parent, slot, child);
+        }
+        const segment = key.slice(start, end);
+        slot = segment;
+        node = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment) as CompiledNode;
+      }
+      parent = child as Node | ListBuilder;
+    }
+    setChild(parent, slot, value);
   }
 
   if (forbidden === undefined && unsupported === undefined) {
