@@ -12,7 +12,6 @@ import type { ResolvedExpressOptions } from './options.js';
 
 declare global {
   // Express's own extension point for per-request state (merged into `res.locals`).
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       /** Protocol state (set by `envelope()`). */

@@ -175,9 +175,9 @@ for (const fw of frameworks) {
 
       it('renders values next() would ignore or treat as routing (null, undefined, "route") as InternalError', async () => {
         const { app: a, reported } = app();
-        a.get('/null', handle(async () => Promise.reject(null))); // eslint-disable-line prefer-promise-reject-errors
-        a.get('/undefined', handle(async () => Promise.reject(undefined))); // eslint-disable-line prefer-promise-reject-errors
-        a.get('/route', handle(() => { throw 'route'; })); // eslint-disable-line no-throw-literal
+        a.get('/null', handle(async () => Promise.reject(null)));
+        a.get('/undefined', handle(async () => Promise.reject(undefined)));
+        a.get('/route', handle(() => { throw 'route'; }));
         a.get('/route', handle(async () => ({ Skipped: 'to the next route' })));
         a.use(errorHandler());
         for (const [path, text] of [['/null', 'null'], ['/undefined', 'undefined'], ['/route', '"route"']] as const) {

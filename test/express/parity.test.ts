@@ -70,8 +70,8 @@ const routes: Routes = {
   '/typed/bad-data': { run: () => { throw new errors.InvalidParameter({ data: { 'bad key': 1 } }); } },
   '/bug/type-error': { run: () => { throw new TypeError('x is undefined at /srv/app.js:10'); } },
   '/bug/rejected': { run: async () => Promise.reject(new RangeError('async bug at /srv/app.js:20')) },
-  '/bug/string': { run: () => { throw 'a string'; } }, // eslint-disable-line no-throw-literal
-  '/bug/null': { run: () => { throw null; } }, // eslint-disable-line no-throw-literal
+  '/bug/string': { run: () => { throw 'a string'; } },
+  '/bug/null': { run: () => { throw null; } },
   '/bug/key': { action: 'Bad', run: () => ({ 'bad key': 1 }) },
   '/bug/cycle': { run: () => { const a: Record<string, unknown> = {}; a.Self = a; return a; } },
   '/bug/date': { run: () => ({ When: new Date(Number.NaN) }) },
