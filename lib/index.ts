@@ -34,3 +34,6 @@ export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, Throttle
 export { koaRpc } from './koa/rpc.js';
 export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from './rpc/params/index.js';
 export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from './rpc/params/index.js';
+// Authentication: Signature V1/V3 core, the RPC authentication step, the Koa middleware.
+export * from './auth/index.js';
+export { authenticate, type AuthenticateOptions } from './koa/authenticate.js';

@@ -62,3 +62,30 @@ export {
   parseTimestamp,
   type TimestampCheck,
 } from './timestamp.js';
+export {
+  staticCredentials,
+  type Credentials,
+  type CredentialsLookup,
+  type CredentialsProvider,
+  type StaticKey,
+} from './credentials.js';
+export {
+  SIGNATURE_MISMATCH_PREFIX,
+  describeWindow,
+  signatureDoesNotMatch,
+  timestampError,
+  type TimestampErrorCodes,
+} from './authentication-errors.js';
+export { NonceGuard, type NonceClaim, type NonceGuardOptions } from './nonce-guard.js';
+export { onResponseSettled } from './response-settled.js';
+export { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp, type V1Fields, type V3Fields } from './signed-request-fields.js';
+export {
+  DEFAULT_NONCE_STORE_ENTRIES,
+  DEFAULT_NONCE_TTL_MS,
+  RawBodyUnavailableError,
+  signatureAuthenticator,
+  type SecurityTokenCheck,
+  type SecurityTokenCheckInput,
+  type SignatureAuthenticatorOptions,
+  type SignatureVersion,
+} from './signature-authenticator.js';

@@ -6,6 +6,7 @@ import type { Context, Middleware } from 'koa';
 import type { RpcApi } from '../rpc/api.js';
 import type { RpcRequest } from '../rpc/pipeline.js';
 import { corsHeaders, preflightHeaders } from '../core/cors.js';
+import { onResponseSettled } from '../auth/response-settled.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -39,7 +40,15 @@ export function koaRpc(api: RpcApi<Context>): Middleware {
       }
       ctx.set(corsHeaders(cors));
     }
-    const request: RpcRequest = { method: ctx.method, path: ctx.path, querystring: ctx.querystring, headers: ctx.headers, state, clientIp: ctx.ip };
+    const request: RpcRequest = {
+      method: ctx.method,
+      path: ctx.path,
+      querystring: ctx.querystring,
+      headers: ctx.headers,
+      state,
+      clientIp: ctx.ip,
+      onSettled: onResponseSettled(ctx.res),
+    };
     const outcome = await api.call(request, ctx, {
       resolved(action, caller) {
         ctx.state.action = action;

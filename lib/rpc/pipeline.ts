@@ -21,6 +21,13 @@ export interface RpcRequest {
   readonly state: OpenApiState;
   /** The client's address (for anonymous throttling). */
   readonly clientIp: string;
+  /**
+   * Registers `listener` to run once when the exchange ends: with the final HTTP status, or with
+   * `undefined` when the connection closed before the response was complete. Adapters provide it
+   * (koaRpc, authenticate()); callers without a response to watch may leave it out. The
+   * authentication step uses it to release a nonce when the request ends in a 5xx.
+   */
+  readonly onSettled?: ((listener: (status: number | undefined) => void) => void) | undefined;
 }
 
 /** The authenticated caller, on `ctx.state.caller` (Koa) / `res.locals.caller` (Express). */

@@ -1,0 +1,287 @@
+/**
+ * `signatureAuthenticator(options)`: the RPC API's authentication step for Alibaba Cloud Signature V1
+ * (HMAC-SHA1 common parameters) and V3 (`Authorization: ACS3-HMAC-SHA256 …`), with timestamp window,
+ * AccessKey lookup, STS token hook and nonce replay protection, in the protocol's order (§4.2).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { errors, isApiError } from '../core/errors/index.js';
+import { isFormRequest } from '../core/exchange.js';
+import type { Authenticator, Caller, RpcRequest } from '../rpc/pipeline.js';
+import { MemoryStore } from '../stores/memory-store.js';
+import type { Store } from '../stores/store.js';
+import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
+import { hashHexV3 } from './algorithms-v3.js';
+import { signatureDoesNotMatch, timestampError, type TimestampErrorCodes } from './authentication-errors.js';
+import type { Credentials, CredentialsProvider } from './credentials.js';
+import { NonceGuard, type NonceClaim } from './nonce-guard.js';
+import { isWellFormedV1Signature, verifyV1 } from './signature-v1.js';
+import { payloadHashMatches, verifyV3 } from './signature-v3.js';
+import { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp } from './signed-request-fields.js';
+import { checkSignedHeadersV3, type SignedHeadersPolicy } from './signed-headers-v3.js';
+import { DEFAULT_TIMESTAMP_WINDOW_MS, checkTimestamp } from './timestamp.js';
+
+/** A signature scheme the authenticator can accept. */
+export type SignatureVersion = 'V1' | 'V3';
+
+/** The default nonce memory: 31 minutes, the gateway's (protocol.md §3.1), ≥ 2 × the 15-minute window. */
+export const DEFAULT_NONCE_TTL_MS = 31 * 60 * 1000;
+
+/** Entries of the default in-memory nonce store (see `MemoryStoreOptions.maxEntries` for sizing). */
+export const DEFAULT_NONCE_STORE_ENTRIES = 200_000;
+
+/** What {@link SecurityTokenCheck} is given, after the signature has been verified. */
+export interface SecurityTokenCheckInput {
+  readonly accessKeyId: string;
+  /** The token the request carried, or undefined. */
+  readonly securityToken: string | undefined;
+  readonly credentials: Credentials;
+  readonly signatureVersion: SignatureVersion;
+}
+
+/**
+ * Runs after the signature is verified and before the nonce is recorded; throw an ApiError to refuse
+ * (`errors['InvalidSecurityToken.Expired']`, `…Malformed`, `…MismatchWithAccessKey`, or your own).
+ */
+export type SecurityTokenCheck = (input: SecurityTokenCheckInput) => void | Promise<void>;
+
+/** Options of {@link signatureAuthenticator}. */
+export interface SignatureAuthenticatorOptions {
+  /** AccessKeyId (+ SecurityToken) → secret and state. See {@link staticCredentials}. */
+  credentials: CredentialsProvider;
+  /**
+   * Where nonces are remembered. Default: a `MemoryStore` of {@link DEFAULT_NONCE_STORE_ENTRIES}
+   * entries, private to this authenticator (one process only: use a `RedisStore` behind a load balancer).
+   */
+  nonceStore?: Store;
+  /** Prefix of the nonce keys in the store. Default `'nonce:'`. */
+  nonceKeyPrefix?: string;
+  /** Allowed clock skew each way, in ms. Default 15 minutes. */
+  timestampWindowMs?: number;
+  /** How long a nonce is remembered, in ms; at least 2 × `timestampWindowMs`. Default 31 minutes. */
+  nonceTtlMs?: number;
+  /** The server clock in epoch ms. Default `Date.now`. */
+  clock?: () => number;
+  /** Accepted signature versions. Default `['V1', 'V3']`. */
+  signatureVersions?: readonly SignatureVersion[];
+  /** Extra STS check after the signature is verified. */
+  checkSecurityToken?: SecurityTokenCheck;
+  /** Codes for a bad timestamp. Default `'IllegalTimestamp'`. */
+  timestampErrorCodes?: TimestampErrorCodes;
+  /**
+   * Forget a request's nonce again when it ends with a 5xx status, so that a client that retries a
+   * server failure with the same nonce (early Go SDK) is served. Default true. Needs an adapter that
+   * provides `RpcRequest.onSettled` (koaRpc, authenticate()); elsewhere nonces are always kept.
+   */
+  releaseNonceOnServerError?: boolean;
+  /** Which headers a V3 signature must cover. Default: see `checkSignedHeadersV3`. */
+  signedHeadersPolicy?: SignedHeadersPolicy;
+}
+
+/**
+ * Thrown (and rendered as `InternalError` 500, reported on the app's `error` event) when a V3 request
+ * has a form body whose raw bytes were not kept: a body parser ran before `envelope()`. Verifying
+ * against a re-serialised body would accept or refuse the wrong bytes, so the request is refused.
+ */
+export class RawBodyUnavailableError extends Error {
+  override readonly name = 'RawBodyUnavailableError';
+  constructor() {
+    super(
+      'Signature V3 needs the raw request body, but another body parser read it before envelope() and did not keep its bytes. ' +
+        'Mount envelope() before any body parser (or make the parser keep ctx.request.rawBody / req.rawBody).',
+    );
+  }
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+function declaresBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The bytes `x-acs-content-sha256` must hash. */
+function payloadOf(request: RpcRequest): Buffer {
+  const raw = request.state.rawBody;
+  if (raw !== undefined) return raw;
+  if (!declaresBody(request.headers)) return EMPTY_BODY;
+  if (isFormRequest(request.headers)) throw new RawBodyUnavailableError();
+  throw new errors.IncompleteSignature({
+    message: 'The request body cannot be verified: this API reads only application/x-www-form-urlencoded bodies.',
+  });
+}
+
+interface ResolvedOptions {
+  readonly credentials: CredentialsProvider;
+  readonly nonces: NonceGuard;
+  readonly windowMs: number;
+  readonly clock: () => number;
+  readonly v1: boolean;
+  readonly v3: boolean;
+  readonly checkSecurityToken: SecurityTokenCheck | undefined;
+  readonly timestampCodes: TimestampErrorCodes;
+  readonly releaseOnServerError: boolean;
+  readonly policy: SignedHeadersPolicy | undefined;
+}
+
+function resolve(options: SignatureAuthenticatorOptions): ResolvedOptions {
+  if (typeof options?.credentials !== 'function') throw new TypeError('signatureAuthenticator: credentials must be a function');
+  const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
+  if (!Number.isSafeInteger(windowMs) || windowMs < 0) throw new RangeError('signatureAuthenticator: timestampWindowMs must be a safe integer >= 0');
+  const ttlMs = options.nonceTtlMs ?? Math.max(DEFAULT_NONCE_TTL_MS, 2 * windowMs + 60_000);
+  if (!Number.isSafeInteger(ttlMs) || ttlMs < Math.max(1, 2 * windowMs)) {
+    // A nonce forgotten while its timestamp is still acceptable could be replayed.
+    throw new RangeError('signatureAuthenticator: nonceTtlMs must be a safe integer >= 2 × timestampWindowMs (and > 0)');
+  }
+  const versions = options.signatureVersions ?? ['V1', 'V3'];
+  if (versions.length === 0 || versions.some((v) => v !== 'V1' && v !== 'V3')) {
+    throw new TypeError("signatureAuthenticator: signatureVersions must list 'V1' and/or 'V3'");
+  }
+  const codes = options.timestampErrorCodes ?? 'IllegalTimestamp';
+  if (codes !== 'IllegalTimestamp' && codes !== 'InvalidTimeStamp') {
+    throw new TypeError("signatureAuthenticator: timestampErrorCodes must be 'IllegalTimestamp' or 'InvalidTimeStamp'");
+  }
+  const store = options.nonceStore ?? new MemoryStore({ maxEntries: DEFAULT_NONCE_STORE_ENTRIES });
+  return {
+    credentials: options.credentials,
+    nonces: new NonceGuard({ store, ttlMs, ...(options.nonceKeyPrefix === undefined ? {} : { keyPrefix: options.nonceKeyPrefix }) }),
+    windowMs,
+    clock: options.clock ?? Date.now,
+    v1: versions.includes('V1'),
+    v3: versions.includes('V3'),
+    checkSecurityToken: options.checkSecurityToken,
+    timestampCodes: codes,
+    releaseOnServerError: options.releaseNonceOnServerError ?? true,
+    policy: options.signedHeadersPolicy,
+  };
+}
+
+/**
+ * The authentication step of the RPC API. Checks, in order (first failure wins):
+ *
+ * | V1 | V3 | error |
+ * |---|---|---|
+ * | `AccessKeyId`, `Signature`, `Timestamp`/`TimeStamp`, `SignatureNonce` present | `Authorization` parses | `MissingParameter` "<Name>" / `IncompleteSignature` |
+ * | `SignatureMethod` = `HMAC-SHA1`, `SignatureVersion` = `1.0` | `x-acs-date`, `x-acs-signature-nonce`, `x-acs-content-sha256` present | `InvalidParamater` "<Name>" / `MissingParameter` "<header>" |
+ * | timestamp parses and is within the window | same, `x-acs-date` | `IllegalTimestamp` (or `InvalidTimeStamp.*`) |
+ * | key known | key known | `InvalidAccessKeyId.NotFound` |
+ * | key active | key active | `Forbidden.AccessKeyDisabled` |
+ * | `Signature` is 28-char base64 | signed headers cover host, date, nonce, content hash (+ action, version, token) | `IncompleteSignature` |
+ * | signature matches | body hash and signature match | `SignatureDoesNotMatch` + server string to sign |
+ * | `checkSecurityToken` | same | its error |
+ * | nonce not seen within the TTL | same | `SignatureNonceUsed` (store down: `ServiceUnavailable` 503) |
+ *
+ * @example
+ * const api = createRpcApi<Context>({
+ *   version: '2014-05-26',
+ *   authenticate: signatureAuthenticator({ credentials: staticCredentials({ 'my-ak': { secret: process.env.SECRET! } }) }),
+ * });
+ * api.action('DescribeRegions', { handler: (_p, ctx, { caller }) => ({ Caller: caller?.accessKeyId }) });
+ * app.use(envelope()).use(koaRpc(api));
+ */
+export function signatureAuthenticator(options: SignatureAuthenticatorOptions): Authenticator {
+  const o = resolve(options);
+
+  function checkTime(timestamp: NamedTimestamp): void {
+    const now = o.clock();
+    const check = checkTimestamp(timestamp.value, now, o.windowMs);
+    if (!check.ok) throw timestampError(check, timestamp.name, now, o.windowMs, o.timestampCodes);
+  }
+
+  async function lookUp(accessKeyId: string, securityToken: string | undefined, signatureVersion: SignatureVersion): Promise<Credentials> {
+    let found: Credentials | undefined;
+    try {
+      found = await o.credentials(accessKeyId, { securityToken, signatureVersion });
+    } catch (err) {
+      if (!isApiError(err) && isStoreUnavailableError(err)) throw new errors.ServiceUnavailable({ cause: err });
+      throw err;
+    }
+    if (found === undefined || found === null) throw new errors['InvalidAccessKeyId.NotFound']();
+    if (typeof found.secret !== 'string' || found.secret.length === 0) {
+      throw new TypeError('signatureAuthenticator: the credentials provider returned no secret (a non-empty string)');
+    }
+    if (found.state === 'disabled') throw new errors['Forbidden.AccessKeyDisabled']();
+    if (found.state !== 'active') throw new TypeError("signatureAuthenticator: credentials state must be 'active' or 'disabled'");
+    return found;
+  }
+
+  async function finish(
+    request: RpcRequest,
+    accessKeyId: string,
+    nonce: string,
+    securityToken: string | undefined,
+    credentials: Credentials,
+    signatureVersion: SignatureVersion,
+  ): Promise<Caller> {
+    if (o.checkSecurityToken !== undefined) {
+      await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion });
+    }
+    const claim: NonceClaim = await o.nonces.claim(accessKeyId, nonce);
+    if (o.releaseOnServerError && request.onSettled !== undefined) {
+      request.onSettled((status) => {
+        if (status !== undefined && status >= 500) void claim.release();
+      });
+    }
+    return {
+      accessKeyId,
+      signatureVersion,
+      ...(securityToken === undefined ? {} : { securityToken }),
+      ...(credentials.principal === undefined ? {} : { principal: credentials.principal }),
+    };
+  }
+
+  async function authenticateV1(request: RpcRequest): Promise<Caller> {
+    const params = request.state.params.all;
+    const fields = readV1Fields(params);
+    checkTime(fields.timestamp);
+    const credentials = await lookUp(fields.accessKeyId, fields.securityToken, 'V1');
+    if (!isWellFormedV1Signature(fields.signature)) {
+      throw new errors.IncompleteSignature({ message: 'The request signature does not conform to Aliyun standards: Signature must be the 28-character base64 of an HMAC-SHA1.' });
+    }
+    const verification = verifyV1({ method: request.method, params, signature: fields.signature, accessKeySecret: credentials.secret });
+    if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+    return finish(request, fields.accessKeyId, fields.nonce, fields.securityToken, credentials, 'V1');
+  }
+
+  async function authenticateV3(request: RpcRequest): Promise<Caller> {
+    const fields = readV3Fields(request.headers, request.state.params.query);
+    const { authorization } = fields;
+    checkTime(fields.timestamp);
+    const credentials = await lookUp(authorization.accessKeyId, fields.securityToken, 'V3');
+    const policy = checkSignedHeadersV3(authorization.signedHeaders, request.headers, o.policy);
+    if (!policy.ok) {
+      const what = policy.reason === 'unsigned-required' ? 'must be listed in SignedHeaders' : 'are listed in SignedHeaders but absent';
+      throw new errors.IncompleteSignature({
+        message: `The request signature does not conform to Aliyun standards: these headers ${what}: ${policy.headers.join(', ')}.`,
+      });
+    }
+    const body = payloadOf(request);
+    const payloadOk = payloadHashMatches(body, fields.contentSha256, authorization.algorithm);
+    const verification = verifyV3({
+      method: request.method,
+      path: request.path,
+      query: request.state.params.query,
+      headers: request.headers,
+      // The client signed the header it sent; when that is not the body's hash, the server's own hash
+      // goes into the string to sign shown in the error.
+      hashedPayload: payloadOk ? fields.contentSha256 : hashHexV3(body, authorization.algorithm),
+      authorization,
+      accessKeySecret: credentials.secret,
+    });
+    if (!payloadOk || !verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+    return finish(request, authorization.accessKeyId, fields.nonce, fields.securityToken, credentials, 'V3');
+  }
+
+  return async function authenticateSignature(request: RpcRequest): Promise<Caller> {
+    if (isV3Request(request.headers)) {
+      if (!o.v3) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V3 (ACS3) requests.' });
+      return authenticateV3(request);
+    }
+    if (!o.v1) {
+      if (request.state.params.all.Signature !== undefined) {
+        throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
+      }
+      throw new errors.MissingParameter('Authorization');
+    }
+    return authenticateV1(request);
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `authenticate(options)`: Signature V1/V3 authentication as Koa middleware, for services that do not
+ * use the RPC API (with it, pass `signatureAuthenticator(...)` as `createRpcApi({ authenticate })`).
+ */
+import type { Context, Middleware } from 'koa';
+import { onResponseSettled } from '../auth/response-settled.js';
+import { signatureAuthenticator, type SignatureAuthenticatorOptions } from '../auth/signature-authenticator.js';
+import { singleParam } from '../core/params/urlencoded.js';
+import type { Authenticator, RpcRequest } from '../rpc/pipeline.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The authenticated caller (set by `authenticate()` or the RPC API's authentication step). */
+    caller?: import('../rpc/pipeline.js').Caller;
+  }
+}
+
+/** Options of {@link authenticate}: the authenticator's, plus which requests need no signature. */
+export interface AuthenticateOptions extends SignatureAuthenticatorOptions {
+  /** Requests for which this returns true pass unauthenticated (`ctx.state.caller` stays undefined). */
+  anonymous?: (ctx: Context) => boolean;
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Koa middleware that authenticates every request (Signature V1 or V3) and sets `ctx.state.caller`
+ * before calling the next middleware; a failure is thrown as an ApiError and rendered by
+ * `envelope()`, which must be mounted before it. Nonces of requests that end in a 5xx are released
+ * (see `releaseNonceOnServerError`).
+ *
+ * @param options the authenticator's options, or an {@link Authenticator} made elsewhere
+ * @example
+ * const app = new Koa();
+ * app.use(envelope());
+ * app.use(authenticate({ credentials: staticCredentials({ 'my-ak': { secret: process.env.SECRET! } }), anonymous: (ctx) => ctx.path === '/health' }));
+ * app.use((ctx) => { ctx.state.action = 'WhoAmI'; ctx.body = { AccessKeyId: ctx.state.caller?.accessKeyId }; });
+ */
+export function authenticate(options: AuthenticateOptions | Authenticator): Middleware {
+  const authenticator = typeof options === 'function' ? options : signatureAuthenticator(options);
+  const anonymous = typeof options === 'function' ? undefined : options.anonymous;
+  return async function authenticateRequest(ctx, next) {
+    const state = ctx.state.openapi;
+    if (state === undefined) throw new TypeError('authenticate() needs envelope() mounted before it');
+    if (anonymous?.(ctx) === true) return next();
+    const request: RpcRequest = {
+      method: ctx.method,
+      path: ctx.path,
+      querystring: ctx.querystring,
+      headers: ctx.headers,
+      state,
+      clientIp: ctx.ip,
+      onSettled: onResponseSettled(ctx.res),
+    };
+    const action = singleParam(state.params.all, 'Action').value ?? headerValue(ctx.headers['x-acs-action']);
+    const version = singleParam(state.params.all, 'Version').value ?? headerValue(ctx.headers['x-acs-version']);
+    // No action table here: every request is treated as a call to a real action.
+    ctx.state.caller = await authenticator(request, { name: action, version, known: true });
+    return next();
+  };
+}
