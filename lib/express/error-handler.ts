@@ -47,6 +47,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorHandlers {
   if (!noRoute) return [renderErrors];
 
   const answerNoRoute: RequestHandler = function openApiNoRoute(req, res) {
+    if (res.headersSent || res.writableEnded) return; // something answered, then called next()
     const exchange = exchangeOf(res) ?? lateExchange(req, res, fallback);
     writeEnvelope(res, exchange, renderThrown(exchange.options, exchange.state, new errors.InvalidAction()));
   };

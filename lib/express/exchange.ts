@@ -56,7 +56,15 @@ export function exchangeOf(res: Response): ExpressExchange | undefined {
 export function attachExchange(req: Request, res: Response, resolved: ResolvedExpressOptions): ExpressExchange {
   const state = beginExchange(resolved.envelope, req.headers);
   const onError = resolved.onError;
-  const exchange: ExpressExchange = { options: resolved.envelope, state, report: (err) => onError(err, req) };
+  const report = (err: ReportedError): void => {
+    try {
+      onError(err, req);
+    } catch (reporterFailure) {
+      // A failing reporter must not turn an answered request into an unanswered one.
+      console.error('aliyun-openapi-middleware: onError threw while reporting', err, reporterFailure);
+    }
+  };
+  const exchange: ExpressExchange = { options: resolved.envelope, state, report };
   Object.defineProperty(res, EXCHANGE, { value: exchange, configurable: true, enumerable: false, writable: false });
   // res.locals exists under Express; a bare `http` response (tests, other routers) gets one.
   const locals = (res.locals ??= Object.create(null) as Response['locals']);

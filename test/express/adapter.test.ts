@@ -301,6 +301,36 @@ for (const fw of frameworks) {
         assert.deepEqual([passed.status, passed.text], [404, 'custom 404']);
       });
 
+      it('leaves alone a response that was answered before next() reached it', async () => {
+        const { app: a } = app();
+        a.get('/', (_req, res, next) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('answered, ');
+          next(); // reaches errorHandler()'s no-route handler synchronously
+          res.end('then finished');
+        });
+        a.use(errorHandler());
+        const res = await request(a).get('/');
+        assert.deepEqual([res.status, res.text], [200, 'answered, then finished']);
+      });
+
+      it('keeps answering when the onError reporter itself throws', async () => {
+        const { app: a } = app({ onError: () => { throw new Error('reporter down'); } });
+        a.get('/', handle(async () => { throw new Error('bug'); }));
+        a.use(errorHandler());
+        const original = console.error;
+        const logged: unknown[][] = [];
+        console.error = (...args: unknown[]) => { logged.push(args); };
+        try {
+          const res = await request(a).get('/');
+          assert.deepEqual([res.status, readError(res).Code], [500, 'InternalError']);
+        } finally {
+          console.error = original;
+        }
+        assert.equal(logged.length, 1);
+        assert.equal((logged[0]![2] as Error).message, 'reporter down');
+      });
+
       it('renders errors of body parsers mounted before the envelope, in the format the query asks for', async () => {
         const a = fw.create();
         const reported: ReportedError[] = [];
