@@ -14,7 +14,6 @@ export interface IoRedisLikeClient {
   /** Used to start a `lazyConnect` client (status `wait`) before its first command. */
   connect?(): PromiseLike<unknown>;
   on(event: string, listener: Listener): unknown;
-  once(event: string, listener: Listener): unknown;
 }
 
 /** The parts of a `redis` (node-redis v4, v5 or v6) client that the store uses. */
@@ -25,7 +24,6 @@ export interface NodeRedisLikeClient {
   readonly isReady: boolean;
   sendCommand(args: string[]): PromiseLike<unknown>;
   on(event: string, listener: Listener): unknown;
-  once(event: string, listener: Listener): unknown;
 }
 
 /** Either supported Redis client. */
@@ -44,10 +42,10 @@ export interface RedisConnection {
   readonly library: 'ioredis' | 'node-redis';
   state(): ConnectionState;
   /**
-   * Resolves at the client's next `ready` event (one shared listener, however many waiters).
-   * Starts the connection of a lazy client that has not connected yet.
+   * Resolves `true` at the client's next `ready` event, or `false` after `timeoutMs`; either way
+   * nothing of the wait is left behind. Starts the connection of a lazy client.
    */
-  whenReady(): Promise<void>;
+  waitForReady(timeoutMs: number): Promise<boolean>;
   send(command: string, args: string[]): Promise<unknown>;
 }
 
@@ -98,24 +96,37 @@ function isNodeRedis(client: object): client is NodeRedisLikeClient {
 }
 
 abstract class BaseConnection {
-  #ready: Promise<void> | undefined;
+  /** Callbacks of operations waiting for 'ready'; each removes itself when its time is up. */
+  readonly #waiters = new Set<() => void>();
 
-  protected constructor(protected readonly emitter: Pick<IoRedisLikeClient, 'on' | 'once'>) {
+  protected constructor(emitter: Pick<IoRedisLikeClient, 'on'>) {
     // A client that emits 'error' with no listener crashes the process (node-redis) or prints
     // "Unhandled error event" (ioredis). Failures reach callers as StoreUnavailableError instead;
     // applications should still add their own listener to log them.
     emitter.on('error', ignore);
+    emitter.on('ready', () => {
+      const waiters = [...this.#waiters];
+      this.#waiters.clear();
+      for (const wake of waiters) wake();
+    });
   }
 
-  whenReady(): Promise<void> {
-    this.#ready ??= new Promise<void>((resolve) => {
-      this.emitter.once('ready', () => {
-        this.#ready = undefined;
-        resolve();
-      });
+  waitForReady(timeoutMs: number): Promise<boolean> {
+    this.startConnecting();
+    return new Promise<boolean>((resolve) => {
+      const finish = (ready: boolean): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(wake);
+        resolve(ready);
+      };
+      const wake = (): void => finish(true);
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+      this.#waiters.add(wake);
     });
-    return this.#ready;
   }
+
+  /** Starts a client that connects only on demand. */
+  protected startConnecting(): void {}
 }
 
 class IoRedisConnection extends BaseConnection implements RedisConnection {
@@ -139,13 +150,11 @@ class IoRedisConnection extends BaseConnection implements RedisConnection {
     }
   }
 
-  override whenReady(): Promise<void> {
-    const ready = super.whenReady();
+  protected override startConnecting(): void {
     if (this.client.status === 'wait' && typeof this.client.connect === 'function') {
       // Connect explicitly rather than through the offline queue (which may be disabled).
-      Promise.resolve(this.client.connect()).catch(ignore);
+      Promise.resolve(this.client.connect()).then(undefined, ignore);
     }
-    return ready;
   }
 
   send(command: string, args: string[]): Promise<unknown> {

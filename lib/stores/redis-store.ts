@@ -132,6 +132,7 @@ export class RedisStore implements Store {
    */
   #run<T>(operation: string, body: (send: Send) => Promise<T>): Promise<T> {
     const connection = this.#connection;
+    const deadline = Date.now() + this.commandTimeoutMs;
     return new Promise<T>((resolve, reject) => {
       let expired = false;
       const timer = setTimeout(() => {
@@ -142,7 +143,7 @@ export class RedisStore implements Store {
       const send: Send = async (command, args) => {
         const state = connection.state();
         if (state === 'lost') throw new StoreUnavailableError({ operation, reason: 'not-connected' });
-        if (state === 'starting') await connection.whenReady();
+        if (state === 'starting') await connection.waitForReady(deadline - Date.now());
         if (expired) throw new StoreUnavailableError({ operation, reason: 'timeout' });
         return connection.send(command, args);
       };

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
 import {
   RedisStore,
   StoreUnavailableError,
@@ -21,6 +22,8 @@ export interface RedisClientKit<C extends RedisClientLike> {
   library: 'ioredis' | 'node-redis';
   /** A client of `server`, ready to use. No 'error' listener: the store must cope on its own. */
   connect(server: RedisServer): Promise<C>;
+  /** A client of 127.0.0.1:`port` that has been told to connect; does not wait for it. */
+  open(port: number): C;
   close(client: C): Promise<void>;
   /** Sends a raw command, for assertions about what is in Redis. */
   raw(client: C, command: string, args: string[]): Promise<unknown>;
@@ -276,6 +279,40 @@ export function redisStoreSuite<C extends RedisClientLike>(kit: RedisClientKit<C
     });
 
     it('no unhandled rejection happened during the faults', () => {
+      assert.deepEqual(unhandled.seen, []);
+    });
+  });
+
+  describe('a server that accepts connections but never answers (stuck handshake)', () => {
+    const unhandled = watchUnhandledRejections();
+    let silent: Server;
+    const sockets = new Set<Socket>();
+    let client: C | undefined;
+
+    before(async () => {
+      silent = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    });
+    after(async () => {
+      if (client !== undefined) await kit.close(client);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    it('operations wait for the first connection only until the timeout', async () => {
+      const address = silent.address();
+      assert.ok(address !== null && typeof address === 'object');
+      client = kit.open(address.port);
+      const store = new RedisStore({ client, prefix: 'silent:', commandTimeoutMs: 200 });
+      for (const [name, run] of everyOperation(store)) {
+        const error = await expectUnavailable(run);
+        assert.equal(error.reason, 'timeout', name);
+      }
+      const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => store.get(`k${i}`)));
+      assert.ok(results.every((r) => r.status === 'rejected' && isStoreUnavailableError(r.reason)));
       assert.deepEqual(unhandled.seen, []);
     });
   });

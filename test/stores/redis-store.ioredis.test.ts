@@ -11,6 +11,9 @@ const ioredis: RedisClientKit<Redis> = {
     await client.ping();
     return client;
   },
+  open(port) {
+    return new Redis(port, '127.0.0.1');
+  },
   async close(client) {
     client.disconnect();
   },

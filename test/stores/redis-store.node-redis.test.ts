@@ -18,6 +18,11 @@ const nodeRedis: RedisClientKit<NodeRedisClient> = {
     await client.connect();
     return client;
   },
+  open(port) {
+    const client = createClient({ url: `redis://127.0.0.1:${port}` });
+    client.connect().catch(() => undefined); // settles (rejects) when the test closes the client
+    return client;
+  },
   close: closeClient,
   raw(client, command, args) {
     return Promise.resolve(client.sendCommand([command, ...args]));
