@@ -2,11 +2,26 @@
  * `envelope()`: the Express middleware that begins every OpenAPI exchange. Express 4 and 5.
  */
 import type { Request, RequestHandler } from 'express';
-import { readParameters, renderThrown, type PreParsedBody } from '../core/exchange.js';
+import { readParameters, renderThrown, type OpenApiState, type PreParsedBody } from '../core/exchange.js';
 import { querystringOf } from '../core/request-target.js';
 import { resolveExpressOptions, type ExpressEnvelopeOptions } from './options.js';
 import { attachExchange, exchangeOf } from './exchange.js';
 import { writeEnvelope } from './write-envelope.js';
+
+declare global {
+  // Express's own extension point for per-request state (merged into `res.locals`); declared
+  // here, next to a public export, so that it survives into the bundled declarations.
+  namespace Express {
+    interface Locals {
+      /** Protocol state (set by `envelope()`). */
+      openapi?: OpenApiState;
+      /** This request's RequestId (set by `envelope()`; also the `x-acs-request-id` header). */
+      requestId?: string;
+      /** The Action being served: names the XML root `<Action>Response`. */
+      action?: string;
+    }
+  }
+}
 
 /** Fields body parsers leave on the request. */
 interface ParsedRequest {

@@ -10,20 +10,6 @@ import { querystringOf } from '../core/request-target.js';
 import type { ResolvedEnvelopeOptions } from '../core/options.js';
 import type { ResolvedExpressOptions } from './options.js';
 
-declare global {
-  // Express's own extension point for per-request state (merged into `res.locals`).
-  namespace Express {
-    interface Locals {
-      /** Protocol state (set by `envelope()`). */
-      openapi?: OpenApiState;
-      /** This request's RequestId (set by `envelope()`; also the `x-acs-request-id` header). */
-      requestId?: string;
-      /** The Action being served: names the XML root `<Action>Response`. */
-      action?: string;
-    }
-  }
-}
-
 /** What the adapter keeps per request. */
 export interface ExpressExchange {
   readonly options: ResolvedEnvelopeOptions;
