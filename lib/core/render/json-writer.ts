@@ -4,10 +4,14 @@
  * `YYYY-MM-DDThh:mm:ssZ`, `undefined` omitted (in arrays too), `null` and non-finite numbers as
  * `null`, keys that are not XML element names rejected (so a response valid in one format is
  * valid in the other), nesting bounded.
+ *
+ * Plain data (see native-json.ts) is written by the native `JSON.stringify`, which gives the same
+ * bytes several times faster; everything else by the writer below.
  */
 import { tagsFor } from './xml-name.js';
 import { formatDate } from './scalars.js';
 import { MAX_DEPTH, ResponseDataError } from './response-data-error.js';
+import { isNativeJsonData } from './native-json.js';
 
 function writeValue(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
@@ -49,6 +53,7 @@ function writeArray(items: readonly unknown[], depth: number): string {
  * writeObject({ RegionId: 'cn-hangzhou' }, 0, '"RequestId":"A"'); // '{"RequestId":"A","RegionId":"cn-hangzhou"}'
  */
 export function writeObject(value: object, depth: number, leading: string | undefined): string {
+  if (depth === 0 && isNativeJsonData(value)) return withLeading(JSON.stringify(value), leading);
   if (depth > MAX_DEPTH) throw new ResponseDataError('the response data is nested too deeply (or has a cycle)');
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
@@ -74,4 +79,10 @@ export function writeObject(value: object, depth: number, leading: string | unde
     sep = ',';
   }
   return `${out}}`;
+}
+
+/** `{...}` with `leading` members inserted first. */
+function withLeading(json: string, leading: string | undefined): string {
+  if (leading === undefined) return json;
+  return json.length === 2 ? `{${leading}}` : `{${leading},${json.slice(1)}`;
 }

@@ -47,3 +47,18 @@ export function tagsFor(name: string): Tags {
   if (cache.size < CACHE_LIMIT) cache.set(name, tags);
   return tags;
 }
+
+/**
+ * True when `name` is an XML element name; like `tagsFor`, caches the tags of a valid name, but
+ * answers false instead of throwing.
+ *
+ * @example
+ * isElementName('RegionId'); // true
+ * isElementName('1st');      // false
+ */
+export function isElementName(name: string): boolean {
+  if (cache.has(name)) return true;
+  if (!isXmlName(name)) return false;
+  tagsFor(name);
+  return true;
+}
