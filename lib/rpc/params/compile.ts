@@ -38,6 +38,18 @@ export interface CompiledRoot {
   readonly rank: number;
 }
 
+/** Where a dotted wire name goes: below `root`, one step per segment after the first. */
+export interface ResolvedName {
+  readonly root: CompiledRoot;
+  /** List indexes (numbers) and struct field names (strings). */
+  readonly steps: readonly (string | number)[];
+  /** For each step, whether the container it indexes into is a list or a struct. */
+  readonly containers: readonly ('list' | 'struct')[];
+}
+
+/** Most wire names whose resolution a compiled declaration remembers (bounded memory). */
+export const RESOLVED_NAME_CACHE_SIZE = 4096;
+
 function compileNode(spec: AnySpec): CompiledNode {
   const def = spec.def;
   if (def.kind === 'list') {
@@ -105,6 +117,12 @@ export class CompiledParams<D extends Declaration = Declaration> {
   readonly maxListIndex: number;
   /** Root parameters by wire name. */
   readonly roots: ReadonlyMap<string, CompiledRoot>;
+  /**
+   * Resolutions of dotted wire names seen before (`Tag.1.Key` → Tag, [1, 'Key']), so the same
+   * names in later requests skip the checks. Holds only names that resolved to a declared leaf;
+   * stops growing at RESOLVED_NAME_CACHE_SIZE entries.
+   */
+  readonly resolvedNames = new Map<string, ResolvedName>();
 
   constructor(declaration: D, options: CompileOptions = {}) {
     if (declaration === null || typeof declaration !== 'object') {

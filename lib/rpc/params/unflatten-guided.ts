@@ -6,7 +6,7 @@
  *
  * Problems found here are collected, not thrown; the parser picks the one to report.
  */
-import type { CompiledNode, CompiledParams, CompiledRoot } from './compile.js';
+import { RESOLVED_NAME_CACHE_SIZE, type CompiledNode, type CompiledParams, type CompiledRoot, type ResolvedName } from './compile.js';
 import { ListBuilder } from './list-builder.js';
 import type { FlatParams, ParamIssue } from './spec.js';
 import {
@@ -88,6 +88,23 @@ function finish(node: CompiledNode, value: unknown): unknown {
   return value;
 }
 
+/** Put `value` where `resolved` says, creating lists and structs on the way. */
+function place(tree: Node, resolved: ResolvedName, value: string): void {
+  const { steps, containers } = resolved;
+  let parent: Node | ListBuilder = tree;
+  let slot: string | number = resolved.root.name;
+  for (let i = 0; i < steps.length; i++) {
+    let child = childOf(parent, slot);
+    if (child === undefined) {
+      child = containers[i] === 'list' ? new ListBuilder() : (Object.create(null) as Node);
+      setChild(parent, slot, child);
+    }
+    parent = child as Node | ListBuilder;
+    slot = steps[i] as string | number;
+  }
+  setChild(parent, slot, value);
+}
+
 function childOf(parent: Node | ListBuilder, slot: string | number): unknown {
   return parent instanceof ListBuilder ? parent.get(slot as number) : parent[slot as string];
 }
@@ -128,6 +145,12 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       continue;
     }
 
+    const known = compiled.resolvedNames.get(key);
+    if (known !== undefined) {
+      if (typeof value === 'string') place(tree, known, value);
+      else structural = earlier(structural, issueAt(known.root, key, REPEATED));
+      continue;
+    }
     if (hasForbiddenSegment(key)) {
       forbidden = smaller(forbidden, key);
       continue;
@@ -138,9 +161,10 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       continue;
     }
 
-    // Walk 1 checks the whole name against the declaration without creating anything, so an
-    // ignored name (undeclared struct field) leaves no empty list or struct behind.
-    const firstDot = dot;
+    // Check the whole name against the declaration before creating anything, so an ignored name
+    // (undeclared struct field) leaves no empty list or struct behind.
+    const steps: (string | number)[] = [];
+    const containers: ('list' | 'struct')[] = [];
     let node = root.node;
     let reason: string | undefined;
     let ignored = false;
@@ -149,18 +173,24 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       dot = key.indexOf('.', start);
       const end = dot === -1 ? key.length : dot;
       if (node.kind === 'list') {
-        if (parseListIndex(key, maxIndex, start, end) === 0) {
+        const index = parseListIndex(key, maxIndex, start, end);
+        if (index === 0) {
           reason = listIndexReason(maxIndex);
           break;
         }
+        steps.push(index);
+        containers.push('list');
         node = node.item as CompiledNode;
       } else if (node.kind === 'struct') {
-        const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(key.slice(start, end));
+        const segment = key.slice(start, end);
+        const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment);
         if (field === undefined) {
           if (strict) unsupported = smaller(unsupported, key);
           ignored = true;
           break;
         }
+        steps.push(segment);
+        containers.push('struct');
         node = field;
       } else {
         reason = shapeReason(node.kind);
@@ -168,44 +198,15 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       }
     }
     if (ignored) continue;
-    if (reason === undefined) {
-      if (node.kind === 'list' || node.kind === 'struct') reason = shapeReason(node.kind);
-      else if (typeof value !== 'string') reason = REPEATED;
-    }
+    if (reason === undefined && (node.kind === 'list' || node.kind === 'struct')) reason = shapeReason(node.kind);
     if (reason !== undefined) {
       structural = earlier(structural, issueAt(root, key, reason));
       continue;
     }
-
-    // Walk 2 places the value, creating lists and structs on the way.
-    let parent: Node | ListBuilder = tree;
-    let slot: string | number = root.name;
-    node = root.node;
-    dot = firstDot;
-    while (dot !== -1) {
-      const start = dot + 1;
-      dot = key.indexOf('.', start);
-      const end = dot === -1 ? key.length : dot;
-      let child = childOf(parent, slot);
-      if (node.kind === 'list') {
-        if (child === undefined) {
-          child = new ListBuilder();
-          setChild(parent, slot, child);
-        }
-        slot = parseListIndex(key, maxIndex, start, end);
-        node = node.item as CompiledNode;
-      } else {
-        if (child === undefined) {
-          child = Object.create(null) as Node;
-          setChild(parent, slot, child);
-        }
-        const segment = key.slice(start, end);
-        slot = segment;
-        node = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment) as CompiledNode;
-      }
-      parent = child as Node | ListBuilder;
-    }
-    setChild(parent, slot, value);
+    const resolved: ResolvedName = { root, steps, containers };
+    if (compiled.resolvedNames.size < RESOLVED_NAME_CACHE_SIZE) compiled.resolvedNames.set(key, resolved);
+    if (typeof value === 'string') place(tree, resolved, value);
+    else structural = earlier(structural, issueAt(root, key, REPEATED));
   }
 
   if (forbidden === undefined && unsupported === undefined) {
