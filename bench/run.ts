@@ -6,7 +6,8 @@
  *
  * Settings: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10), BENCH_WARMUP (1 s per
  * contestant, 0 for none), BENCH_RENDER=0 to skip the render benchmark, BENCH_PROFILE=1 to write
- * a CPU profile per contestant process to bench/results/profiles/.
+ * a CPU profile per contestant process to bench/results/profiles/<scenario>/<contestant>/ (read
+ * them with `npx tsx bench/profile-summary.ts <file>`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,15 +22,12 @@ import type { RenderBenchReport } from './lib/render-bench.js';
 const RESULTS_DIR = join(__dirname, 'results');
 
 function settingsFromEnv(): RunSettings {
-  const profile = process.env.BENCH_PROFILE === '1';
-  const profileDir = join(RESULTS_DIR, 'profiles');
-  if (profile) mkdirSync(profileDir, { recursive: true });
   return {
     seconds: positiveIntegerFromEnv('BENCH_SECONDS', 5, 600),
     rounds: positiveIntegerFromEnv('BENCH_ROUNDS', 3, 100),
     connections: positiveIntegerFromEnv('BENCH_CONNECTIONS', 10, 1000),
     warmupSeconds: nonNegativeIntegerFromEnv('BENCH_WARMUP', 1, 60),
-    nodeFlags: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    profileDir: process.env.BENCH_PROFILE === '1' ? join(RESULTS_DIR, 'profiles') : undefined,
     log: (line) => console.error(line),
   };
 }

@@ -9,9 +9,10 @@
  * flat string. (Koa encodes a string body too, so bare Koa pays the same encoding.)
  *
  * Method: check every renderer's output first; warm each up; size a batch to about
- * `batchMs`; then time `batches` batches per renderer and mode with `process.hrtime.bigint()`,
- * taking turns batch by batch (so a noisy moment hits them all), and keep the median time per
- * call of each with its spread.
+ * `batchMs`; then time `batches` rounds of one batch per renderer and mode with
+ * `process.hrtime.bigint()` (and `process.cpuUsage()` as a cross-check), taking turns batch by
+ * batch. Ratios to JSON.stringify are computed per round (neighbouring batches share the
+ * machine's mood) and summarised by their median and spread.
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import { create } from 'xmlbuilder2';
@@ -33,14 +34,16 @@ export interface RendererResult {
   readonly id: string;
   readonly label: string;
   readonly outputBytes: number;
-  /** Microseconds per call, string only. */
+  /** Wall microseconds per call, string only. */
   readonly micros: Spread;
-  /** Microseconds per call, string then UTF-8 bytes. */
+  /** Wall microseconds per call, string then UTF-8 bytes. */
   readonly microsToBytes: Spread;
-  /** Median string time ÷ JSON.stringify's. */
-  readonly timesJsonStringify: number;
-  /** Median string-to-bytes time ÷ JSON.stringify's (the fair comparison). */
-  readonly timesJsonStringifyToBytes: number;
+  /** Per batch round: string time ÷ JSON.stringify's in the same round. */
+  readonly timesJsonStringify: Spread;
+  /** Per batch round: string-to-bytes time ÷ JSON.stringify-to-bytes (the fair comparison). */
+  readonly timesJsonStringifyToBytes: Spread;
+  /** The same ratio from process CPU time instead of wall time (insensitive to being descheduled). */
+  readonly timesJsonStringifyToBytesCpu: number;
 }
 
 /** Timings of every renderer on one payload. */
@@ -48,7 +51,7 @@ export interface RenderBenchReport {
   readonly payload: string;
   readonly jsonBytes: number;
   readonly renderers: readonly RendererResult[];
-  /** Our XML writer ÷ JSON.stringify, both to bytes (the issue-2 target is <= 2). */
+  /** Our XML writer ÷ JSON.stringify, both to bytes, median of paired rounds (the issue-2 target is <= 2). */
   readonly xmlTimesJson: number;
 }
 
@@ -93,17 +96,21 @@ function checkOutputs(renderers: readonly Renderer[], data: object): void {
   if (out.get('xmlbuilder2') !== xml) throw new Error('xml-writer and xmlbuilder2 disagree on this payload');
 }
 
-function timeBatch(run: () => string | Buffer, iterations: number, sink: { n: number }): number {
+/** Wall nanoseconds and CPU microseconds of `iterations` calls. */
+function timeBatch(run: () => string | Buffer, iterations: number, sink: { n: number }): { ns: number; cpuMicros: number } {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) sink.n += run().length;
-  return Number(process.hrtime.bigint() - start);
+  const ns = Number(process.hrtime.bigint() - start);
+  const used = process.cpuUsage(cpu);
+  return { ns, cpuMicros: used.user + used.system };
 }
 
 /** Iterations that take about `ms` (at least 1, at most 1e6). */
 function calibrate(run: () => string | Buffer, ms: number, sink: { n: number }): number {
   let iterations = 1;
   for (let step = 0; step < 30; step++) {
-    const ns = timeBatch(run, iterations, sink);
+    const { ns } = timeBatch(run, iterations, sink);
     if (ns >= ms * 1e6 * 0.5 || iterations >= 1e6) return Math.max(1, Math.min(1e6, Math.round((iterations * ms * 1e6) / Math.max(ns, 1))));
     iterations *= 2;
   }
@@ -127,29 +134,32 @@ export function runRenderBench(action: string, data: object, payload: string, se
     for (let i = 0; i < 1e6 && process.hrtime.bigint() < deadline; i++) sink.n += run().length;
   }
   const iterations = runs.map((run) => calibrate(run, settings.batchMs, sink));
-  const samples: number[][] = runs.map(() => []);
+  const wall: number[][] = runs.map(() => []); // µs per call, per round
+  const cpu: number[][] = runs.map(() => []);
   for (let b = 0; b < settings.batches; b++) {
     runs.forEach((run, i) => {
       const n = iterations[i] as number;
-      (samples[i] as number[]).push(timeBatch(run, n, sink) / n / 1000);
+      const t = timeBatch(run, n, sink);
+      (wall[i] as number[]).push(t.ns / n / 1000);
+      (cpu[i] as number[]).push(t.cpuMicros / n);
     });
   }
   if (sink.n === 0) throw new Error('renderers produced nothing');
-  const jsonString = spread(samples[0] as number[]).median;
-  const jsonBytes = spread(samples[1] as number[]).median;
+  const paired = (i: number, reference: number, times: number[][]): number[] =>
+    (times[i] as number[]).map((t, b) => t / ((times[reference] as number[])[b] as number));
   const results = renderers.map((r, i): RendererResult => {
-    const micros = spread(samples[2 * i] as number[]);
-    const microsToBytes = spread(samples[2 * i + 1] as number[]);
+    const [str, bytes] = [2 * i, 2 * i + 1];
     return {
       id: r.id,
       label: r.label,
       outputBytes: Buffer.byteLength(r.run()),
-      micros,
-      microsToBytes,
-      timesJsonStringify: micros.median / jsonString,
-      timesJsonStringifyToBytes: microsToBytes.median / jsonBytes,
+      micros: spread(wall[str] as number[]),
+      microsToBytes: spread(wall[bytes] as number[]),
+      timesJsonStringify: spread(paired(str, 0, wall)),
+      timesJsonStringifyToBytes: spread(paired(bytes, 1, wall)),
+      timesJsonStringifyToBytesCpu: spread(cpu[bytes] as number[]).median / spread(cpu[1] as number[]).median,
     };
   });
   const xml = results.find((r) => r.id === 'xml-writer') as RendererResult;
-  return { payload, jsonBytes: results[0]?.outputBytes ?? 0, renderers: results, xmlTimesJson: xml.timesJsonStringifyToBytes };
+  return { payload, jsonBytes: results[0]?.outputBytes ?? 0, renderers: results, xmlTimesJson: xml.timesJsonStringifyToBytes.median };
 }

@@ -45,10 +45,18 @@ export function renderBench(settings: RenderBenchSettings = renderSettingsFromEn
  * console.log(formatRenderReport(report));
  */
 export function formatRenderReport(report: RenderBenchReport): string {
-  const rows: string[][] = [['renderer', 'bytes', 'string us [min-max]', 'x JSON', 'to bytes us [min-max]', 'x JSON']];
-  const range = (s: Spread): string => `${s.median.toFixed(1)} [${s.min.toFixed(1)}-${s.max.toFixed(1)}]`;
+  const rows: string[][] = [['renderer', 'bytes', 'string us', 'x JSON', 'to bytes us [min-max]', 'x JSON [min-max]', 'x JSON by CPU']];
+  const range = (s: Spread, d: number): string => `${s.median.toFixed(d)} [${s.min.toFixed(d)}-${s.max.toFixed(d)}]`;
   for (const r of report.renderers) {
-    rows.push([r.id, String(r.outputBytes), range(r.micros), r.timesJsonStringify.toFixed(2), range(r.microsToBytes), r.timesJsonStringifyToBytes.toFixed(2)]);
+    rows.push([
+      r.id,
+      String(r.outputBytes),
+      r.micros.median.toFixed(1),
+      r.timesJsonStringify.median.toFixed(2),
+      range(r.microsToBytes, 1),
+      range(r.timesJsonStringifyToBytes, 2),
+      r.timesJsonStringifyToBytesCpu.toFixed(2),
+    ]);
   }
   const lines = [`== render ${report.payload} (${report.jsonBytes} bytes of JSON)`, formatTable(rows)];
   if (report.payload.startsWith('medium')) {

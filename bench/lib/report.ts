@@ -46,7 +46,7 @@ export function formatScenarioReport(report: ScenarioReport): string {
   for (const t of report.targets) {
     lines.push(
       `   target ${t.contestant} >= ${t.minRatio.toFixed(2)} x ${report.baseline}${t.source === undefined ? '' : ` (${t.source})`}: ` +
-        `${fixed(t.ratio, 2)} -> ${t.met ? 'MET' : 'MISSED'} (CPU cross-check ${fixed(t.cpuEfficiency, 2)})`,
+        `${fixed(t.ratio, 2)} -> ${t.met ? 'MET' : 'MISSED'} (CPU cross-check ${fixed(t.cpuEfficiency, 2)}${t.cpuEfficiency >= t.minRatio ? '' : ', below the target'})`,
     );
   }
   return lines.join('\n');

@@ -2,6 +2,7 @@
  * Running one scenario: start every contestant in its own process, check each answers correctly,
  * warm them up, then measure them in alternating order for several rounds.
  */
+import { join } from 'node:path';
 import { ContestantServer } from './contestant-server.js';
 import { checkProbe, probe, runLoad, type LoadSettings } from './load.js';
 import { ScenarioUnavailable, type Contestant, type PreparedScenario } from './scenario.js';
@@ -12,8 +13,8 @@ import type { LoadedScenario } from './load-scenarios.js';
 export interface RunSettings extends LoadSettings {
   readonly rounds: number;
   readonly warmupSeconds: number;
-  /** Extra node flags for the contestant processes (e.g. `--cpu-prof`). */
-  readonly nodeFlags: readonly string[];
+  /** When set, each contestant process writes a CPU profile to `<profileDir>/<scenario>/<contestant>/`. */
+  readonly profileDir: string | undefined;
   /** Progress lines go here. */
   readonly log: (line: string) => void;
 }
@@ -86,7 +87,8 @@ async function startAll(loaded: LoadedScenario, env: Readonly<Record<string, str
   try {
     // One at a time: starting many tsx processes at once on two cores is slow and proves nothing.
     for (const c of loaded.scenario.contestants) {
-      servers.set(c.id, await ContestantServer.start(loaded.file, c.id, { env, nodeFlags: settings.nodeFlags }));
+      const nodeFlags = settings.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(settings.profileDir, loaded.name, c.id)}`];
+      servers.set(c.id, await ContestantServer.start(loaded.file, c.id, { env, nodeFlags }));
     }
   } catch (err) {
     await stopAll(servers);
