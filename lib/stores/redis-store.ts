@@ -143,8 +143,9 @@ export class RedisStore implements Store {
       const send: Send = async (command, args) => {
         const state = connection.state();
         if (state === 'lost') throw new StoreUnavailableError({ operation, reason: 'not-connected' });
-        if (state === 'starting') await connection.waitForReady(deadline - Date.now());
-        if (expired) throw new StoreUnavailableError({ operation, reason: 'timeout' });
+        // The wait's own timer may fire a moment before the operation's: check both.
+        const ready = state === 'ready' || (await connection.waitForReady(deadline - Date.now()));
+        if (!ready || expired) throw new StoreUnavailableError({ operation, reason: 'timeout' });
         return connection.send(command, args);
       };
 
