@@ -30,3 +30,16 @@ export function successStatus(status: number): number {
 
 /** Statuses whose responses carry no body (their content headers are dropped too). */
 export const EMPTY_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+
+/**
+ * True for a header set before an error that the error envelope keeps: CORS policy headers
+ * (`access-control-*`), which a browser needs to read the error. Every other header the
+ * application set belongs to the response that failed and is dropped.
+ *
+ * @example
+ * keptOnError('access-control-allow-origin'); // true
+ * keptOnError('content-disposition');         // false
+ */
+export function keptOnError(name: string): boolean {
+  return name.toLowerCase().startsWith('access-control-');
+}

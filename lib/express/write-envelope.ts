@@ -4,13 +4,13 @@
  */
 import type { Response } from 'express';
 import type { RenderedFailure } from '../core/exchange.js';
-import { EMPTY_BODY_STATUSES } from '../core/success.js';
+import { EMPTY_BODY_STATUSES, keptOnError } from '../core/success.js';
 import type { ExpressExchange } from './exchange.js';
 
 /**
  * Send a rendered success or error; report it first when it hides a server bug. An error envelope
- * replaces every header set before it (keeping `x-acs-request-id` and adding the error's own
- * headers). When the response has already started, nothing can be rendered: the connection is
+ * replaces every header set before it except CORS policy headers (keeping `x-acs-request-id` and
+ * adding the error's own headers). When the response has already started, nothing can be rendered: the connection is
  * closed so the client sees a failure, not a truncated success.
  *
  * @example
@@ -24,7 +24,7 @@ export function writeEnvelope(res: Response, exchange: ExpressExchange, rendered
   }
   const { envelope, headers } = rendered;
   if (envelope.status >= 400) {
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    for (const name of res.getHeaderNames()) if (!keptOnError(name)) res.removeHeader(name);
     res.setHeader('x-acs-request-id', exchange.state.requestId);
     if (headers !== undefined) for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string);
   }

@@ -6,7 +6,7 @@ import { resolveEnvelopeOptions, type EnvelopeOptions, type ResolvedEnvelopeOpti
 import { beginExchange, readParameters, renderData, renderThrown, type OpenApiState, type RenderedFailure } from '../core/exchange.js';
 import { errors } from '../core/errors/index.js';
 import { actionFor } from '../core/action-name.js';
-import { isEnvelopeData, successStatus } from '../core/success.js';
+import { isEnvelopeData, keptOnError, successStatus } from '../core/success.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -76,7 +76,7 @@ function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): 
   const { envelope: out, headers } = rendered;
   if (out.status >= 400) {
     // Headers the handler set do not belong to an error; CORS policy headers do.
-    for (const name of ctx.res.getHeaderNames()) if (!name.startsWith('access-control-')) ctx.res.removeHeader(name);
+    for (const name of ctx.res.getHeaderNames()) if (!keptOnError(name)) ctx.res.removeHeader(name);
     ctx.set('x-acs-request-id', state.requestId);
     if (headers !== undefined) ctx.set(headers);
   }

@@ -50,6 +50,11 @@ const routes: Routes = {
       Tags: { Tag: [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: '' }] },
     }),
   },
+  '/headers/ok': { action: 'Headers', headers: { 'access-control-allow-origin': '*', 'content-disposition': 'inline' }, run: () => ({ A: 1 }) },
+  '/headers/error': {
+    headers: { 'Access-Control-Allow-Origin': 'https://console.example.com', 'content-disposition': 'attachment', 'cache-control': 'max-age=60' },
+    run: () => { throw new errors.Throttling({ headers: { 'x-acs-retry-after': '1500' } }); },
+  },
   '/forged-request-id': { action: 'Forged', run: () => ({ RequestId: 'FORGED', A: 1 }) },
   '/typed/missing': { run: () => { throw new errors.MissingParameter('RegionId'); } },
   '/typed/custom': { run: () => { throw new errors.InvalidParameter({ parameter: 'PageSize', message: 'PageSize must be 1-100.' }); } },
@@ -93,7 +98,15 @@ const tuned: EnvelopeOptions = {
   recommend: 'https://api.example.com/troubleshoot?q={Code}&requestId={RequestId}',
 };
 
-type Expectation = { status: number; type?: string; code?: string; reports?: number };
+type Expectation = {
+  status: number;
+  type?: string;
+  code?: string;
+  reports?: number;
+  /** Headers that must be present with these values / absent. */
+  present?: Readonly<Record<string, string>>;
+  absent?: readonly string[];
+};
 
 interface Case {
   readonly name: string;
@@ -126,6 +139,12 @@ const cases: Case[] = [
   { name: 'success, handler status 201', request: get('/created'), expect: { status: 201, type: XML_TYPE } },
   { name: 'success, handler status 204 sends no body', request: get('/no-content'), expect: { status: 204 } },
   { name: 'success, data RequestId is replaced', request: get('/forged-request-id?Format=JSON'), expect: { status: 200, type: JSON_TYPE } },
+  { name: 'headers a handler set are kept on success', request: get('/headers/ok'), expect: { status: 200, type: XML_TYPE, present: { 'access-control-allow-origin': '*', 'content-disposition': 'inline' } } },
+  {
+    name: 'only CORS headers a handler set survive an error',
+    request: get('/headers/error?Format=JSON'),
+    expect: { status: 400, type: JSON_TYPE, code: 'Throttling', present: { 'access-control-allow-origin': 'https://console.example.com', 'x-acs-retry-after': '1500' }, absent: ['content-disposition', 'cache-control'] },
+  },
   // XML root naming
   { name: 'XML root from Action', request: get('/anonymous?Action=DescribeZones'), expect: { status: 200, type: XML_TYPE } },
   { name: 'XML root from x-acs-action', request: get('/anonymous', { 'x-acs-action': 'RunInstances' }), expect: { status: 200, type: XML_TYPE } },
@@ -139,7 +158,7 @@ const cases: Case[] = [
   { name: 'InvalidParameter with a custom message', request: post('/typed/custom', 'Format=JSON'), expect: { status: 400, type: JSON_TYPE, code: 'InvalidParameter' } },
   { name: 'a defineError() class', request: get('/typed/defined'), expect: { status: 400, type: XML_TYPE, code: 'Zone.NotAvailable' } },
   { name: 'a rejected typed error', request: get('/typed/unavailable?Format=JSON'), expect: { status: 503, type: JSON_TYPE, code: 'ServiceUnavailable' } },
-  { name: 'error headers kept, unsafe ones dropped', request: get('/typed/throttling?Format=JSON'), expect: { status: 400, type: JSON_TYPE, code: 'Throttling' } },
+  { name: 'error headers kept, unsafe ones dropped', request: get('/typed/throttling?Format=JSON'), expect: { status: 400, type: JSON_TYPE, code: 'Throttling', present: { 'x-acs-retry-after': '1500' }, absent: ['x-inject', 'bad header'] } },
   { name: 'error data after the fixed fields (JSON)', request: get('/typed/data?Format=JSON'), expect: { status: 403, type: JSON_TYPE, code: 'Forbidden.RAM' } },
   { name: 'error data after the fixed fields (XML)', request: get('/typed/data'), expect: { status: 403, type: XML_TYPE, code: 'Forbidden.RAM' } },
   { name: 'error data that cannot be rendered', request: get('/typed/bad-data'), expect: { status: 500, type: XML_TYPE, code: 'InternalError', reports: 1 } },
@@ -195,6 +214,8 @@ function normalised(res: RawResponse): string {
 function checkExpectation(res: RawResponse, expected: Expectation, label: string): void {
   assert.equal(res.status, expected.status, `${label}: status`);
   assert.equal(headerOf(res, 'content-type'), expected.type, `${label}: content type`);
+  for (const [name, value] of Object.entries(expected.present ?? {})) assert.equal(headerOf(res, name), value, `${label}: ${name}`);
+  for (const name of expected.absent ?? []) assert.equal(headerOf(res, name), undefined, `${label}: no ${name}`);
   const id = headerOf(res, 'x-acs-request-id');
   const text = res.body.toString('utf8');
   if (expected.type === undefined || res.body.length === 0) return;

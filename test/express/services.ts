@@ -17,6 +17,8 @@ export interface RouteInput {
 export interface Route {
   readonly action?: string;
   readonly status?: number;
+  /** Headers the handler sets before running (kept on success; only CORS ones survive an error). */
+  readonly headers?: Readonly<Record<string, string>>;
   run(input: RouteInput): object | Promise<object>;
 }
 
@@ -39,6 +41,7 @@ export function koaService(routes: Routes, options: EnvelopeOptions): Service<Ko
     if (route === undefined) return;
     if (route.action !== undefined) ctx.state.action = route.action;
     if (route.status !== undefined) ctx.status = route.status;
+    if (route.headers !== undefined) ctx.set({ ...route.headers });
     ctx.body = await route.run({ params: ctx.state.openapi!.params.all, requestId: ctx.state.requestId! });
   });
   return { app, reported };
@@ -57,6 +60,7 @@ export function expressService(createApp: () => Express, routes: Routes, options
       handle(async (_req, res) => {
         if (route.action !== undefined) res.locals.action = route.action;
         if (route.status !== undefined) res.status(route.status);
+        if (route.headers !== undefined) res.set({ ...route.headers });
         const state = openapiState(res);
         return route.run({ params: state.params.all, requestId: state.requestId });
       }),
