@@ -18,6 +18,9 @@ import { refEncode, refSignV1, refSignV3 } from './reference.js';
 
 export const VERSION = '2014-05-26';
 
+/** Common parameters left out of the DescribeInstances echo. */
+const SIGNING = new Set(['AccessKeyId', 'Action', 'Format', 'Signature', 'SignatureMethod', 'SignatureNonce', 'SignatureVersion', 'SignatureType', 'Timestamp', 'TimeStamp', 'Version', 'SecurityToken']);
+
 /** Keys of the published vectors plus a few of our own. */
 export const KEYS: Readonly<Record<string, StaticKey>> = {
   testid: { secret: 'testsecret' }, // TV-1
@@ -50,14 +53,15 @@ export interface AuthService {
  * Build the service. `now` is the fixed server clock (epoch ms).
  *
  * Actions: DescribeRegions, RunInstances (2014-05-26), SendSms (2017-05-25), Ping (anonymous),
- * Boom (throws a bug: 500), Unavailable (503), Refuse (400).
+ * Boom (throws a bug: 500), Unavailable (503), Refuse (400), DescribeInstances (echoes the business parameters).
  */
-export function authService(now: number, overrides: Partial<SignatureAuthenticatorOptions> = {}): AuthService {
+export function authService(now: number | (() => number), overrides: Partial<SignatureAuthenticatorOptions> = {}): AuthService {
   const callers: Array<Caller | undefined> = [];
   const reported: Error[] = [];
   const runs = new Map<string, number>();
-  const store = new MemoryStore({ maxEntries: 10_000, sweepIntervalMs: 0, now: () => now });
-  const authenticate = signatureAuthenticator({ credentials: staticCredentials(KEYS), nonceStore: store, clock: () => now, ...overrides });
+  const clock = typeof now === 'number' ? () => now : now;
+  const store = new MemoryStore({ maxEntries: 10_000, sweepIntervalMs: 0, now: clock });
+  const authenticate = signatureAuthenticator({ credentials: staticCredentials(KEYS), nonceStore: store, clock, ...overrides });
   const api = createRpcApi<Koa.Context>({ version: VERSION, authenticate });
   const record = (name: string, caller: Caller | undefined): void => {
     callers.push(caller);
@@ -67,6 +71,16 @@ export function authService(now: number, overrides: Partial<SignatureAuthenticat
   api.action('DescribeRegions', { handler: (_p, _ctx, { caller }) => (record('DescribeRegions', caller), { Regions: { Region: [{ RegionId: 'cn-hangzhou' }] }, ...who(caller) }) });
   api.action('RunInstances', { handler: (_p, _ctx, { caller }) => (record('RunInstances', caller), who(caller)) });
   api.action('SendSms', { version: '2017-05-25', handler: (_p, _ctx, { caller }) => (record('SendSms', caller), who(caller)) });
+  // Echoes the business parameters it received (everything but the signing fields), as JSON text.
+  api.action('DescribeInstances', {
+    handler: (_p, _ctx, { caller, request: req }) => {
+      record('DescribeInstances', caller);
+      const all = req.state.params.all;
+      const business: Record<string, string | string[]> = {};
+      for (const name of Object.keys(all).sort()) if (!SIGNING.has(name)) business[name] = all[name] as string | string[];
+      return { ...who(caller), Echo: JSON.stringify(business), Timestamp: String(all.Timestamp ?? req.headers['x-acs-date']) };
+    },
+  });
   api.action('Ping', { anonymous: true, handler: (_p, _ctx, { caller }) => (record('Ping', caller), { Pong: 'yes' }) });
   api.action('Boom', {
     handler: (_p, _ctx, { caller }) => {
