@@ -176,6 +176,62 @@ describe('rpc/params errors', () => {
     });
   });
 
+  describe('remembered wire names', () => {
+    it('gives the same answers the second time a name is seen (cached resolution)', () => {
+      const compiled = compileParams(decl, { maxListIndex: 1000 });
+      const flat = { RegionId: 'r', 'Tag.2.Key': 'k', 'Tag.1.Value': 'v' };
+      const first = parseParams(compiled, flat);
+      assert.deepEqual(parseParams(compiled, flat), first);
+      assert.deepEqual(first, { ok: false, issue: { kind: 'missing', name: 'Tag.1.Key', reason: 'is required' } });
+      // a known name sent repeated is still refused
+      assert.deepEqual(parseParams(compiled, { RegionId: 'r', 'Tag.2.Key': ['a', 'b'] }), {
+        ok: false,
+        issue: { kind: 'invalid', name: 'Tag.2.Key', reason: 'must not be repeated' },
+      });
+    });
+
+    it('remembers a bounded number of names and keeps working past the bound', () => {
+      const compiled = compileParams(
+        {
+          RegionId: p.string({ required: true }),
+          InstanceId: p.list(p.string()),
+          Tag: p.list(p.struct({ Key: p.string({ required: true }), Value: p.string() })),
+          SystemDisk: p.struct({ Size: p.integer() }),
+        },
+        { maxListIndex: 1000 },
+      );
+      for (let round = 0; round < 6; round++) {
+        const flat: Record<string, string> = { RegionId: 'r' };
+        for (let i = 1; i <= 1000; i++) flat[`Tag.${i}.${round % 2 === 0 ? 'Key' : 'Value'}`] = `x${i}`;
+        flat['Tag.1.Key'] = 'k';
+        const result = parseParams(compiled, flat);
+        if (round % 2 === 0) {
+          assert.ok(result.ok);
+          assert.equal(result.value.Tag?.length, 1000);
+        } else {
+          assert.deepEqual(result, { ok: false, issue: { kind: 'missing', name: 'Tag.2.Key', reason: 'is required' } });
+        }
+      }
+      const lists = { L1: p.list(p.string()), L2: p.list(p.string()), L3: p.list(p.string()), L4: p.list(p.string()), L5: p.list(p.string()) };
+      const many = compileParams(lists, { maxListIndex: 1000 });
+      for (const name of Object.keys(lists)) {
+        const flat: Record<string, string> = {};
+        for (let i = 1; i <= 1000; i++) flat[`${name}.${i}`] = `${name}-${i}`;
+        const result = parseParams(many, flat);
+        assert.ok(result.ok);
+        assert.equal((result.value as Record<string, string[]>)[name]?.[999], `${name}-1000`);
+      }
+      assert.equal(many.resolvedNames.size, 4096);
+      // names past the bound (L5.1000 was never remembered) still parse, and errors still name them
+      assert.equal(many.resolvedNames.has('L5.1000'), false);
+      assert.deepEqual(parseParams(many, { 'L5.1000': 'z', 'L5.7': ['a', 'b'] }), {
+        ok: false,
+        issue: { kind: 'invalid', name: 'L5.7', reason: 'must not be repeated' },
+      });
+      assert.deepEqual(parseParams(many, { 'L5.1000': 'z', 'L1.3': 'c' }), { ok: true, value: { L1: ['c'], L5: ['z'] } });
+    });
+  });
+
   describe('strict mode', () => {
     it('ignores undeclared names when not strict', () => {
       assert.deepEqual(parseParams(decl, { RegionId: 'r', Foo: 'x', 'Tag.1.Colour': 'red', 'Bar.1': 'y' }), {

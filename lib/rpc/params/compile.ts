@@ -107,7 +107,13 @@ function objectSchema(fields: Declaration): z.ZodType {
   return z.object(shape);
 }
 
-/** A declaration compiled for fast parsing. Obtain with `compileParams`. */
+/**
+ * A declaration compiled for fast parsing. Obtain with `compileParams`.
+ *
+ * @example
+ * const compiled = new CompiledParams({ RegionId: p.string({ required: true }) }, { maxListIndex: 100 });
+ * parseParams(compiled, { RegionId: 'cn-hangzhou' });
+ */
 export class CompiledParams<D extends Declaration = Declaration> {
   /** The declaration this was compiled from. */
   readonly declaration: D;

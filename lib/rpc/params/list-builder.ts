@@ -9,7 +9,15 @@ const wireIndexesOf = new WeakMap<readonly unknown[], readonly number[]>();
 /** Lists longer than this get a Map from wire index to position; shorter ones are scanned. */
 const SCAN_LIMIT = 16;
 
-/** Items of one list being built, keyed by wire index. */
+/**
+ * Items of one list being built, keyed by wire index.
+ *
+ * @example
+ * const builder = new ListBuilder();
+ * builder.set(5, 'b');
+ * builder.set(2, 'a');
+ * builder.toArray(); // ['a', 'b'] (wire indexes [2, 5] remembered for error names)
+ */
 export class ListBuilder {
   private readonly indexes: number[] = [];
   private readonly items: unknown[] = [];
