@@ -176,7 +176,8 @@ function string<const O extends StringOptions = {}>(options?: O): ParamSpec<Stri
 }
 
 /**
- * An integer parameter (`number`). Decimal digits with an optional sign; bounds default to
+ * An integer parameter (`number`). Decimal digits with an optional sign (leading zeros allowed,
+ * `-0` read as 0; no spaces, fractions, exponents or hex); bounds default to
  * -2147483648..2147483647 (Aliyun's `Integer`); use `p.long()` for 64-bit values.
  *
  * @example
