@@ -76,7 +76,7 @@ export function authService(now: number | (() => number), overrides: Partial<Sig
     handler: (_p, _ctx, { caller, request: req }) => {
       record('DescribeInstances', caller);
       const all = req.state.params.all;
-      const business: Record<string, string | string[]> = {};
+      const business: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
       for (const name of Object.keys(all).sort()) if (!SIGNING.has(name)) business[name] = all[name] as string | string[];
       return { ...who(caller), Echo: JSON.stringify(business), Timestamp: String(all.Timestamp ?? req.headers['x-acs-date']) };
     },
