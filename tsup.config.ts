@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'lib/index.ts' },
+  entry: { index: 'lib/index.ts', express: 'lib/express/index.ts' },
   format: ['cjs', 'esm'],
   dts: true,
   clean: true,

@@ -45,7 +45,8 @@ export function envelope(options: EnvelopeOptions = {}): Middleware {
       const request = ctx.request as { body?: unknown; rawBody?: Buffer | string };
       const preParsed = request.body === undefined ? undefined : { parsed: request.body, raw: request.rawBody };
       await readParameters(resolved, state, ctx.req, ctx.querystring, preParsed);
-      if (request.body === undefined) request.body = state.params.body;
+      // Only a form body read here is handed on; other bodies stay for their own parsers.
+      if (request.body === undefined && state.rawBody !== undefined) request.body = state.params.body;
       await next();
     } catch (err) {
       respond(ctx, renderThrown(resolved, state, err), state);
