@@ -39,6 +39,10 @@ type Send = (command: string, args: string[]) => Promise<unknown>;
  * - A command already sent when its operation timed out may still run later (e.g. once a paused
  *   Redis resumes, or when ioredis resends unfulfilled commands after reconnecting). Use
  *   owner-specific values and the compare-and-* operations so that such a late write is harmless.
+ * - A server that is connected but hung (paused, overloaded) keeps every command it was sent in the
+ *   client's reply queue until the connection drops. The store answers within its timeout anyway;
+ *   to bound that queue, let the client detect the hang and reconnect (node-redis `pingInterval`,
+ *   TCP keep-alive) and size `commandTimeoutMs` for your latency budget.
  *
  * @example
  * ```ts
