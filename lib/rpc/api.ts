@@ -219,13 +219,16 @@ export class RpcApi<Ctx = unknown> {
     const parsed = parseParams(entry.compiled, params, { strict: entry.strict });
     if (!parsed.ok) throw issueError(parsed.issue);
     const call: ActionContext = { caller, request };
-    const run = async (): Promise<RpcResult> => ({ data: asData(await entry.handler(parsed.value, ctx, call)), status: 200 });
     const clientToken = entry.idempotent ? singleParam(params, 'ClientToken').value : undefined;
-    const result =
-      clientToken !== undefined && clientToken !== '' && this.options.idempotency !== undefined
-        ? await this.options.idempotency(request, { caller, action, clientToken, fingerprint: fingerprint(params) }, run)
-        : await run();
-    return { ...result, action, caller };
+    if (clientToken !== undefined && clientToken !== '' && this.options.idempotency !== undefined) {
+      const run = async (): Promise<RpcResult> => ({ data: asData(await entry.handler(parsed.value, ctx, call)), status: 200 });
+      const result = await this.options.idempotency(request, { caller, action, clientToken, fingerprint: fingerprint(params) }, run);
+      return { data: result.data, status: result.status, action, caller };
+    }
+    // The common path: no closure, and no extra turn of the event loop for a synchronous handler.
+    const returned = entry.handler(parsed.value, ctx, call);
+    const data = asData(isThenable(returned) ? await returned : returned);
+    return { data, status: 200, action, caller };
   }
 }
 
@@ -256,6 +259,11 @@ function issueError(issue: ParamIssue): ApiErrorLike {
     default:
       return new errors.InvalidParameter(issue.name);
   }
+}
+
+/** True for a promise or any other thenable (a handler may be async). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**

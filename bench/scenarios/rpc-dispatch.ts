@@ -1,0 +1,110 @@
+/**
+ * RPC dispatch + validation (issue 3): a DescribeInstances-like GET with a 10-item repeat list
+ * (`InstanceId.1..10`), 5 tags (`Tag.N.Key` / `Tag.N.Value`) and a few scalars, answered by
+ * `koaRpc(api)` (Action/Version resolution, owner check, typed parameter parse with zod, handler)
+ * versus `envelope()` alone answering the same request with the same data (no dispatch, no
+ * validation). Both send the same JSON bytes apart from the RequestId.
+ */
+import Koa from 'koa';
+import { envelope } from '../../lib/koa/envelope.js';
+import { koaRpc } from '../../lib/koa/rpc.js';
+import { createRpcApi } from '../../lib/rpc/api.js';
+import { p } from '../../lib/rpc/params/index.js';
+import { defineScenario, type BenchExpectation } from '../lib/scenario.js';
+
+const VERSION = '2014-05-26';
+
+/** An ECS DescribeInstances-like declaration (a subset of the real one, same shapes). */
+const DescribeInstances = {
+  RegionId: p.string({ required: true, maxLength: 64 }),
+  VpcId: p.string({ maxLength: 64 }),
+  ZoneId: p.string({ maxLength: 64 }),
+  InstanceId: p.list(p.string({ pattern: /^i-[a-z0-9]+$/ }), { maxItems: 100 }),
+  Status: p.enum(['Pending', 'Running', 'Starting', 'Stopping', 'Stopped']),
+  InstanceChargeType: p.enum(['PrePaid', 'PostPaid']),
+  Tag: p.list(p.struct({ Key: p.string({ required: true, maxLength: 128 }), Value: p.string({ maxLength: 128 }) }), { maxItems: 20 }),
+  PageNumber: p.integer({ min: 1, default: 1 }),
+  PageSize: p.integer({ min: 1, max: 100, default: 10 }),
+  DryRun: p.boolean({ default: false }),
+  OwnerId: p.long(),
+};
+
+function requestPath(): string {
+  const pairs: Array<[string, string]> = [
+    ['Action', 'DescribeInstances'],
+    ['Version', VERSION],
+    ['Format', 'JSON'],
+    ['RegionId', 'cn-hangzhou'],
+    ['VpcId', 'vpc-bp1opxu1zkhn00gzv26cq'],
+    ['Status', 'Running'],
+    ['PageSize', '10'],
+    ['DryRun', 'false'],
+  ];
+  for (let i = 1; i <= 10; i++) pairs.push([`InstanceId.${i}`, `i-bp67acfmxazb4p${String(i).padStart(4, '0')}`]);
+  for (let i = 1; i <= 5; i++) pairs.push([`Tag.${i}.Key`, `key-${i}`], [`Tag.${i}.Value`, `value ${i}`]);
+  return `/?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
+}
+
+/** The answer both contestants send (the RPC handler computes it from the validated parameters). */
+function answer(instanceIds: readonly string[], pageNumber: number, pageSize: number): object {
+  return {
+    TotalCount: instanceIds.length,
+    PageNumber: pageNumber,
+    PageSize: pageSize,
+    Instances: { Instance: instanceIds.map((InstanceId) => ({ InstanceId, Status: 'Running' })) },
+  };
+}
+
+const IDS = Array.from({ length: 10 }, (_, i) => `i-bp67acfmxazb4p${String(i + 1).padStart(4, '0')}`);
+const EXPECTED = JSON.stringify(answer(IDS, 1, 10)).slice(1);
+const UUID_PREFIX = /^\{"RequestId":"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}",/;
+
+const expect: BenchExpectation = {
+  contentType: 'application/json;charset=utf-8',
+  check: (body) => {
+    const text = body.toString('utf8');
+    if (!UUID_PREFIX.test(text)) return `unexpected start: ${text.slice(0, 120)}`;
+    return text.replace(UUID_PREFIX, '') === EXPECTED ? undefined : `unexpected data: ${text.slice(0, 300)}`;
+  },
+};
+
+export const scenario = defineScenario({
+  title: 'RPC dispatch + validation (DescribeInstances, 10 InstanceId.N, 5 Tag.N.Key/Value, GET): envelope() alone vs envelope() + koaRpc(api)',
+  baseline: 'envelope-only',
+  contestants: [
+    {
+      id: 'envelope-only',
+      label: 'envelope(), fixed answer, no dispatch or validation',
+      request: { path: requestPath() },
+      expect,
+      createListener: () => {
+        const data = answer(IDS, 1, 10);
+        const app = new Koa();
+        app.use(envelope({ hostId: 'bench.example.com' }));
+        app.use((ctx) => {
+          ctx.state.action = 'DescribeInstances';
+          ctx.body = data;
+        });
+        return app.callback();
+      },
+    },
+    {
+      id: 'rpc',
+      label: 'envelope() + koaRpc(api), typed parameters',
+      request: { path: requestPath() },
+      expect,
+      createListener: () => {
+        const api = createRpcApi<Koa.Context>({ version: VERSION });
+        api.action('DescribeInstances', {
+          params: DescribeInstances,
+          handler: (params) => answer(params.InstanceId ?? [], params.PageNumber, params.PageSize),
+        });
+        const app = new Koa();
+        app.use(envelope({ hostId: 'bench.example.com' }));
+        app.use(koaRpc(api));
+        return app.callback();
+      },
+    },
+  ],
+  targets: [{ contestant: 'rpc', minRatio: 0.85, source: 'issue 3' }],
+});
