@@ -37,3 +37,5 @@ export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams
 // Authentication: Signature V1/V3 core, the RPC authentication step, the Koa middleware.
 export * from './auth/index.js';
 export { authenticate, type AuthenticateOptions } from './koa/authenticate.js';
+// Stores shared by nonces, throttling and ClientToken idempotency: memory (default) and Redis.
+export * from './stores/index.js';
