@@ -9,6 +9,7 @@ import { singleParam, type ParamRecord } from '../core/params/urlencoded.js';
 import { isEnvelopeData } from '../core/success.js';
 import { compileParams, type CompiledParams } from './params/compile.js';
 import { parseParams } from './params/parse.js';
+import { p } from './params/builders.js';
 import { describeParams, type ParamDescription } from './params/describe.js';
 import { hasOwnerIdAndOwnerAccount } from './params/owner.js';
 import type { Declaration, InferParams, ParamIssue } from './params/spec.js';
@@ -157,7 +158,7 @@ export class RpcApi<Ctx = unknown> {
     this.actions.set(name, {
       name,
       versions: new Set(versions),
-      compiled: compileParams((definition.params ?? {}) as Declaration, compileOptions),
+      compiled: compileParams(declarationFor(definition), compileOptions),
       strict: definition.strict ?? this.options.strict ?? false,
       anonymous: definition.anonymous ?? false,
       idempotent: definition.idempotent ?? false,
@@ -240,6 +241,13 @@ export class RpcApi<Ctx = unknown> {
  */
 export function createRpcApi<Ctx = unknown>(options: RpcApiOptions): RpcApi<Ctx> {
   return new RpcApi<Ctx>(options);
+}
+
+/** An idempotent action accepts `ClientToken` even in strict mode, declared or not. */
+function declarationFor(definition: { params?: Declaration; idempotent?: boolean }): Declaration {
+  const params = definition.params ?? {};
+  if (definition.idempotent !== true || params.ClientToken !== undefined) return params;
+  return { ...params, ClientToken: p.string() };
 }
 
 function commonValue(params: ParamRecord, name: 'Action' | 'Version', header: string | string[] | undefined): string {
