@@ -39,3 +39,6 @@ export * from './auth/index.js';
 export { authenticate, type AuthenticateOptions } from './koa/authenticate.js';
 // Stores shared by nonces, throttling and ClientToken idempotency: memory (default) and Redis.
 export * from './stores/index.js';
+// Throttling (rate-limiter-flexible, memory or Redis) and ClientToken idempotency (any Store).
+export * from './throttle/index.js';
+export * from './idempotency/index.js';

@@ -1,0 +1,131 @@
+/**
+ * `rateLimitThrottler(options)`: the RPC API's throttling step, on rate-limiter-flexible. Requests are
+ * counted per caller (AccessKeyId, or client address when anonymous) and per Action, in memory or in
+ * Redis; over the limit answers `Throttling` (400) with `x-acs-retry-after`, a store failure answers
+ * by the stated policy and is never reported as `Throttling`.
+ */
+import { errors } from '../core/errors/index.js';
+import type { Caller, RpcRequest, ThrottleKey, Throttler } from '../rpc/pipeline.js';
+import type { RedisClientLike } from '../stores/redis-connection.js';
+import type { LimitCounter } from './counter.js';
+import { limitTable, type ActionLimits, type RateLimit } from './limits.js';
+import { MemoryCounter } from './memory-counter.js';
+import { RedisCounter } from './redis-counter.js';
+import { checkedPolicy, type StoreFailurePolicy } from './store-failure-policy.js';
+import { counterKey, defaultIdentity } from './throttle-identity.js';
+
+/** Default bound of the in-memory table (keys = distinct caller × Action pairs within one window). */
+export const DEFAULT_THROTTLE_MAX_KEYS = 100_000;
+/** Default Redis key prefix of the counters. */
+export const DEFAULT_THROTTLE_KEY_PREFIX = 'aom:throttle';
+/** Default bound on one Redis round trip, in milliseconds. */
+export const DEFAULT_THROTTLE_TIMEOUT_MS = 500;
+
+/** What {@link RateLimitThrottlerOptions.onError} is told besides the error. */
+export interface ThrottleErrorInfo {
+  readonly action: string;
+  readonly caller: Caller | undefined;
+  /** What was done with the request: served (`fail-open`) or refused with 503 (`fail-closed`). */
+  readonly policy: StoreFailurePolicy;
+}
+
+/** Options of {@link rateLimitThrottler}. */
+export interface RateLimitThrottlerOptions {
+  /** The limit of every Action without an override, e.g. `{ points: 100, durationSeconds: 1 }`. */
+  limit: RateLimit;
+  /** Per-Action limits; `false` exempts an action. */
+  actions?: ActionLimits;
+  /**
+   * Count in Redis, shared by every instance that uses the same Redis and `keyPrefix`: a connected
+   * ioredis (v5+) or node-redis (v4+) client, used as given and never closed. Without it, counts are
+   * kept in this process's memory (one instance only).
+   */
+  redis?: RedisClientLike;
+  /** Redis key prefix (`<prefix>:<Action>:<identity>`). Default `'aom:throttle'`. */
+  keyPrefix?: string;
+  /** Redis only: the most time counting one request may take, in ms (default 500). */
+  timeoutMs?: number;
+  /**
+   * Memory only: the most caller × Action keys held at once (default 100 000). A key is held for one
+   * window after its first request; when the table is full of live keys, a new key is a store failure.
+   */
+  maxKeys?: number;
+  /**
+   * When the counter cannot count (Redis down, slow, or the memory table full): `'fail-closed'`
+   * (default) refuses with `ServiceUnavailable` 503; `'fail-open'` serves the request unthrottled.
+   * Either way `onError` is told.
+   */
+  onStoreError?: StoreFailurePolicy;
+  /** Told about every store failure (a `StoreUnavailableError` or `ThrottleTableFullError`). Must not throw; if it does, it is ignored. */
+  onError?: (error: unknown, info: ThrottleErrorInfo) => void;
+  /**
+   * Who is counted: default `ak:<AccessKeyId>` for a caller, `ip:<client address>` for an anonymous
+   * request. Return e.g. an account id to count all of an account's keys together.
+   */
+  identify?: (request: RpcRequest, key: ThrottleKey) => string;
+}
+
+/**
+ * Build the throttling step of `createRpcApi({ throttle })`.
+ *
+ * @example
+ * // one instance: counts in memory
+ * const throttle = rateLimitThrottler({ limit: { points: 100, durationSeconds: 1 }, actions: { RunInstances: { points: 10, durationSeconds: 1 } } });
+ * // many instances: counts in Redis (ioredis or node-redis client)
+ * const shared = rateLimitThrottler({ limit: { points: 100, durationSeconds: 1 }, redis: new Redis(process.env.REDIS_URL), onStoreError: 'fail-open', onError: (err) => log.warn(err) });
+ * const api = createRpcApi({ version: '2014-05-26', authenticate, throttle: shared });
+ */
+export function rateLimitThrottler(options: RateLimitThrottlerOptions): Throttler {
+  if (typeof options !== 'object' || options === null) throw new TypeError('rateLimitThrottler: options are required');
+  const table = limitTable(options.limit, options.actions);
+  const policy = checkedPolicy(options.onStoreError ?? 'fail-closed', 'rateLimitThrottler');
+  const identify = options.identify ?? defaultIdentity;
+  const onError = options.onError;
+  const counter = createCounter(options);
+
+  return async function throttle(request: RpcRequest, key: ThrottleKey): Promise<void> {
+    const limit = table.forAction(key.action);
+    if (limit === undefined) return;
+    const identity = identify(request, key);
+    if (typeof identity !== 'string' || identity === '') throw new TypeError('rateLimitThrottler: identify() must return a non-empty string');
+    let consumed;
+    try {
+      consumed = await counter.consume(limit, counterKey(key.action, identity));
+    } catch (error) {
+      report(onError, error, { action: key.action, caller: key.caller, policy });
+      if (policy === 'fail-open') return;
+      throw new errors.ServiceUnavailable({ cause: error });
+    }
+    if (!consumed.allowed) {
+      // openapi-core reads x-acs-retry-after as whole milliseconds (protocol.md §1.5).
+      const retryAfter = String(Math.max(1, Math.ceil(consumed.msBeforeNext)));
+      throw new errors.Throttling({ headers: { 'x-acs-retry-after': retryAfter } });
+    }
+  };
+}
+
+function createCounter(options: RateLimitThrottlerOptions): LimitCounter {
+  if (options.redis === undefined) {
+    if (options.timeoutMs !== undefined || options.keyPrefix !== undefined) {
+      throw new TypeError('rateLimitThrottler: timeoutMs and keyPrefix apply to Redis only (pass redis, or leave them out)');
+    }
+    return new MemoryCounter(options.maxKeys ?? DEFAULT_THROTTLE_MAX_KEYS);
+  }
+  if (options.maxKeys !== undefined) throw new TypeError('rateLimitThrottler: maxKeys applies to the in-memory table only');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_THROTTLE_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`rateLimitThrottler: timeoutMs must be a positive number, got ${String(timeoutMs)}`);
+  }
+  const keyPrefix = options.keyPrefix ?? DEFAULT_THROTTLE_KEY_PREFIX;
+  if (typeof keyPrefix !== 'string') throw new TypeError('rateLimitThrottler: keyPrefix must be a string');
+  return new RedisCounter(options.redis, keyPrefix, timeoutMs);
+}
+
+function report(onError: RateLimitThrottlerOptions['onError'], error: unknown, info: ThrottleErrorInfo): void {
+  if (onError === undefined) return;
+  try {
+    onError(error, info);
+  } catch {
+    // A reporter that throws must not change the answer.
+  }
+}
