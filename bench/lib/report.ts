@@ -26,7 +26,7 @@ export function formatScenarioReport(report: ScenarioReport): string {
     return lines.join('\n');
   }
   const rows: string[][] = [
-    ['contestant', 'bytes', 'req/s median [min-max]', 'x base req/s [min-max]', 'p99 ms [min-max]', 'CPU us/req [min-max]', 'CPU eff. x base'],
+    ['contestant', 'bytes', 'req/s median [min-max]', 'x base req/s [min-max]', 'p99 ms [min-max]', 'CPU us/req [min-max]', 'CPU eff. x base', 'server core'],
   ];
   for (const c of report.contestants) {
     rows.push([
@@ -37,6 +37,7 @@ export function formatScenarioReport(report: ScenarioReport): string {
       withRange(c.p99Ms, 0),
       withRange(c.cpuMicrosPerReq, 1),
       c.isBaseline ? '1.00' : fixed(c.cpuEfficiency.median, 2),
+      `${fixed(100 * c.serverCoreShare.median, 0)}%`,
     ]);
   }
   lines.push(formatTable(rows));

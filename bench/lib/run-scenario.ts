@@ -30,6 +30,8 @@ export interface RoundResult {
   readonly p99Ms: number;
   /** Server CPU (user + system) per completed request, in microseconds. */
   readonly cpuMicrosPerReq: number;
+  /** Server CPU time ÷ wall time: 1.0 = the server kept one core busy (it was the bottleneck). */
+  readonly serverCoreShare: number;
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
@@ -46,6 +48,7 @@ export interface ContestantReport {
   readonly reqPerSec: Spread;
   readonly p99Ms: Spread;
   readonly cpuMicrosPerReq: Spread;
+  readonly serverCoreShare: Spread;
   /** Per round: req/s ÷ the baseline's req/s in the same round (higher is better). */
   readonly ratio: Spread;
   /** Per round: the baseline's CPU per request ÷ this one's (higher is better; 1 = as cheap). */
@@ -113,6 +116,7 @@ async function measure(contestant: Contestant, server: ContestantServer, setting
     p50Ms: load.p50Ms,
     p99Ms: load.p99Ms,
     cpuMicrosPerReq: load.requests > 0 ? (after.micros - before.micros) / load.requests : Number.NaN,
+    serverCoreShare: (after.micros - before.micros) / 1e6 / load.wallSeconds,
     non2xx: load.non2xx,
     errors: load.errors,
     timeouts: load.timeouts,
@@ -153,6 +157,7 @@ function summarise(loaded: LoadedScenario, results: Map<string, RoundResult[]>, 
       reqPerSec: spread(rounds.map((r) => r.reqPerSec)),
       p99Ms: spread(rounds.map((r) => r.p99Ms)),
       cpuMicrosPerReq: spread(rounds.map((r) => r.cpuMicrosPerReq)),
+      serverCoreShare: spread(rounds.map((r) => r.serverCoreShare)),
       ratio: spread(ratios),
       cpuEfficiency: spread(efficiencies),
       problems: problemsOf(c, rounds),
@@ -201,7 +206,7 @@ export async function runScenario(loaded: LoadedScenario, settings: RunSettings)
           const r = await measure(c, servers.get(c.id) as ContestantServer, settings, round + 1, position);
           (results.get(c.id) as RoundResult[]).push(r);
           settings.log(
-            `[${name}] round ${round + 1}/${settings.rounds} ${c.id.padEnd(16)} ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms} ms  ${r.cpuMicrosPerReq.toFixed(1)} µs CPU/req`,
+            `[${name}] round ${round + 1}/${settings.rounds} ${c.id.padEnd(16)} ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms} ms  ${r.cpuMicrosPerReq.toFixed(1)} us CPU/req  server ${(100 * r.serverCoreShare).toFixed(0)}% of a core`,
           );
         }
       }
