@@ -1,0 +1,173 @@
+/**
+ * Authentication cost: DescribeRegions through envelope() + koaRpc(createRpcApi(...)), unsigned versus
+ * signed with Signature V1 (pop-core's GET layout) and V3 (openapi's POST layout), each signed request
+ * with a fresh nonce and timestamp, verified by signatureAuthenticator with its default in-memory nonce
+ * store (so every signed request also writes one nonce).
+ */
+import { randomBytes } from 'node:crypto';
+import Koa from 'koa';
+import { createRpcApi, koaRpc } from '../../lib/index.js';
+import { envelope } from '../../lib/koa/envelope.js';
+import { sha256Hex, signatureAuthenticator, signV1, signV3, staticCredentials, stringToSignV1, canonicalRequestV3, stringToSignV3, popEncode } from '../../lib/auth/index.js';
+import { describeRegionsData } from '../lib/payloads.js';
+import { defineScenario, type BenchRequest, type Contestant } from '../lib/scenario.js';
+
+const VERSION = '2014-05-26';
+const AK = 'bench-ak';
+const SECRET = 'bench-secret-7Qx';
+const HOST = 'ecs.bench.local';
+const EMPTY_SHA256 = sha256Hex('');
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+let counter = 0;
+function nonce(): string {
+  counter += 1;
+  return `${process.pid}-${counter}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A pop-core-like GET: every parameter in the query, Signature last. */
+function signedV1Request(): BenchRequest {
+  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+    AccessKeyId: AK,
+    Action: 'DescribeRegions',
+    Format: 'JSON',
+    RegionId: 'cn-hangzhou',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureNonce: nonce(),
+    SignatureVersion: '1.0',
+    Timestamp: isoSeconds(Date.now()),
+    Version: VERSION,
+  });
+  const signature = signV1(stringToSignV1('GET', params), SECRET);
+  const query = Object.keys(params).map((n) => `${n}=${popEncode(params[n] as string)}`).join('&');
+  // headers: {} because the harness's setupRequest hands autocannon exactly this object, and autocannon
+  // reads `headers` without a default (bench/lib/load.ts toAutocannonRequest omits an absent one).
+  return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
+}
+
+/** An openapi-like V3 POST: business parameters in the query, no body, auth in headers. */
+function signedV3Request(): BenchRequest {
+  const query = Object.assign(Object.create(null) as Record<string, string>, { RegionId: 'cn-hangzhou' });
+  const headers: Record<string, string> = {
+    host: HOST,
+    'x-acs-action': 'DescribeRegions',
+    'x-acs-version': VERSION,
+    'x-acs-date': isoSeconds(Date.now()),
+    'x-acs-signature-nonce': nonce(),
+    'x-acs-content-sha256': EMPTY_SHA256,
+  };
+  const signedHeaders = Object.keys(headers).sort();
+  const canonical = canonicalRequestV3({ method: 'POST', path: '/', query, headers, signedHeaders, hashedPayload: EMPTY_SHA256 });
+  const signature = signV3(SECRET, stringToSignV3(canonical));
+  headers.authorization = `ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
+  return { method: 'POST', path: '/?RegionId=cn-hangzhou', headers };
+}
+
+function service(signed: boolean): Koa {
+  const api = createRpcApi<Koa.Context>({
+    version: VERSION,
+    ...(signed ? { authenticate: signatureAuthenticator({ credentials: staticCredentials({ [AK]: { secret: SECRET } }) }) } : {}),
+  });
+  const data = describeRegionsData();
+  api.action('DescribeRegions', { handler: () => data });
+  const app = new Koa();
+  app.use(envelope({ hostId: 'bench.example.com' }));
+  app.use(koaRpc(api));
+  return app;
+}
+
+function checkRegions(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { RequestId?: unknown; Regions?: { Region?: unknown[] }; Code?: unknown };
+    if (parsed.Code !== undefined) return `error answer: ${body.toString('utf8').slice(0, 200)}`;
+    if (typeof parsed.RequestId !== 'string' || parsed.Regions?.Region?.length !== 2) return 'not a DescribeRegions answer';
+    return undefined;
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+}
+
+const expect = { contentType: 'application/json;charset=utf-8', check: checkRegions };
+
+/**
+ * Pre-signed requests, so that the load generator (autocannon, in the harness process, on the same
+ * machine) does not spend ~20-40 µs of its own CPU signing each request while it measures the server.
+ * Filled by `prepare()`; an empty or stale pool falls back to signing on the fly.
+ */
+interface Pool {
+  readonly requests: BenchRequest[];
+  signedAt: number;
+}
+const pools: Record<'v1' | 'v3', Pool> = { v1: { requests: [], signedAt: 0 }, v3: { requests: [], signedAt: 0 } };
+/** Pooled requests older than this are dropped: they would soon leave the ±15 min timestamp window. */
+const POOL_MAX_AGE_MS = 10 * 60_000;
+
+function poolSize(): number {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const warmup = Number(process.env.BENCH_WARMUP ?? 1);
+  const estimate = Math.ceil((warmup + rounds * seconds + 2) * 10_000); // generous for ~10k req/s
+  return Number.isFinite(estimate) ? Math.min(Math.max(estimate, 1000), 200_000) : 200_000;
+}
+
+function fill(pool: Pool, sign: () => BenchRequest, size: number): void {
+  pool.requests.length = 0;
+  for (let i = 0; i < size; i++) pool.requests.push(sign());
+  pool.signedAt = Date.now();
+}
+
+function fromPool(pool: Pool, sign: () => BenchRequest): () => BenchRequest {
+  return () => {
+    if (pool.requests.length > 0 && Date.now() - pool.signedAt > POOL_MAX_AGE_MS) pool.requests.length = 0;
+    return pool.requests.pop() ?? sign();
+  };
+}
+
+/** A contestant whose every request (the probe included) is freshly signed. */
+function signedContestant(id: string, label: string, sign: () => BenchRequest, pool: Pool): Contestant {
+  return {
+    id,
+    label,
+    get request() {
+      return sign();
+    },
+    nextRequest: fromPool(pool, sign),
+    expect,
+    createListener: () => service(true).callback(),
+  };
+}
+
+export const scenario = defineScenario({
+  title: 'Authentication (issue 4): DescribeRegions via koaRpc, unsigned vs Signature V1 / V3 with in-memory nonces',
+  baseline: 'unsigned',
+  contestants: [
+    {
+      id: 'unsigned',
+      label: 'koaRpc, no authenticate (GET, JSON)',
+      request: { method: 'GET', path: `/?Action=DescribeRegions&Version=${VERSION}&Format=JSON&RegionId=cn-hangzhou` },
+      expect,
+      createListener: () => service(false).callback(),
+    },
+    signedContestant('signed-v1', 'Signature V1, pop-core GET layout, fresh nonce', signedV1Request, pools.v1),
+    signedContestant('signed-v3', 'Signature V3, openapi POST layout, fresh nonce', signedV3Request, pools.v3),
+  ],
+  // Runs in the harness process only (the contestant processes never call it).
+  prepare: async () => {
+    const size = poolSize();
+    fill(pools.v1, signedV1Request, size);
+    fill(pools.v3, signedV3Request, size);
+    return {
+      close: async () => {
+        pools.v1.requests.length = 0;
+        pools.v3.requests.length = 0;
+      },
+    };
+  },
+  targets: [
+    { contestant: 'signed-v1', minRatio: 0.8, source: 'issue 4' },
+    { contestant: 'signed-v3', minRatio: 0.8, source: 'issue 4' },
+  ],
+});
