@@ -154,6 +154,9 @@ export class RpcApi<Ctx = unknown> {
     if (this.actions.has(name)) throw new TypeError(`action ${name} is declared twice`);
     if (typeof definition?.handler !== 'function') throw new TypeError(`action ${name} needs a handler`);
     const versions = definition.version === undefined ? [this.options.version] : typeof definition.version === 'string' ? [definition.version] : [...definition.version];
+    if (versions.length === 0 || versions.some((v) => typeof v !== 'string' || v.length === 0)) {
+      throw new TypeError(`action ${name} must serve at least one non-empty version`);
+    }
     const compileOptions = this.options.maxListIndex === undefined ? undefined : { maxListIndex: this.options.maxListIndex };
     this.actions.set(name, {
       name,

@@ -240,6 +240,12 @@ describe('rpc/api: declarations refused at start-up', () => {
     assert.throws(() => a.action('DescribeRegions', { version: '2020-01-01', handler: () => undefined }), /declared twice/);
   });
 
+  it('an action serving no version, or an empty one, throws', () => {
+    for (const version of [[], '', ['2014-05-26', '']] as const) {
+      assert.throws(() => api().action('NoVersion', { version, handler: () => undefined }), /at least one non-empty version/);
+    }
+  });
+
   it('an action without a handler throws', () => {
     assert.throws(() => api().action('NoHandler', {} as unknown as Parameters<RpcApi['action']>[1]), /needs a handler/);
   });
