@@ -1,33 +1,32 @@
 /**
- * The example service (grows into a small ECS-like API): `npm start`.
+ * The ECS example service: `npm start` (or `npx tsx examples/ecs/server.ts`).
+ *
+ *   PORT=8080 FRAMEWORK=express REDIS_URL=redis://127.0.0.1:6379 npm start
+ *
+ * Settings: see config.ts. Several processes on one port: cluster.ts (`npm run start:cluster`).
  */
-import Koa from 'koa';
-import { envelope, errors } from '../../lib/index.js';
+import { startupBanner } from './banner.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createEcsService, listen } from './service.js';
 
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 3000);
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const service = await createEcsService(config);
+  const server = await listen(service.listener, config.host, config.port);
+  console.log(startupBanner(config, server.endpoint));
 
-const app = new Koa();
-app.use(envelope({ hostId: 'ecs.example.local' }));
-app.use(async (ctx) => {
-  const params = ctx.state.openapi?.params.all ?? {};
-  if (params.Action === undefined) throw new errors.MissingParameter('Action');
-  if (params.Action !== 'DescribeRegions') throw new errors.InvalidAction();
-  ctx.state.action = 'DescribeRegions';
-  ctx.body = {
-    Regions: {
-      Region: [
-        { RegionId: 'cn-hangzhou', LocalName: '华东1（杭州）', RegionEndpoint: 'ecs.cn-hangzhou.aliyuncs.com' },
-        { RegionId: 'cn-shanghai', LocalName: '华东2（上海）', RegionEndpoint: 'ecs.cn-shanghai.aliyuncs.com' },
-      ],
-    },
+  const stop = (): void => {
+    void server
+      .close()
+      .then(() => service.close())
+      .finally(() => process.exit(0));
   };
-});
-app.on('error', (err: Error & { requestId?: string }) => {
-  console.error(`[${err.requestId ?? '-'}] ${err.stack ?? err.message}`);
-});
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
 
-app.listen(port, host, () => {
-  console.log(`Example OpenAPI service on http://${host}:${port}/`);
-  console.log(`Try: curl 'http://${host}:${port}/?Action=DescribeRegions&Format=JSON'`);
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+  console.error(`ECS example service cannot start: ${message}`);
+  process.exit(1);
 });

@@ -1,0 +1,126 @@
+/**
+ * The service assembled: state backends → authentication, throttling and ClientToken steps → the
+ * ECS actions → a Koa or Express app. `createEcsService(config)` returns a Node request listener;
+ * server.ts and cluster.ts put it on a port, tests on a free one.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import express from 'express';
+import { envelope as expressEnvelope, errorHandler } from '../../lib/express/index.js';
+import { createEcsApi, type EcsApiOptions } from './api.js';
+import type { EcsConfig } from './config.js';
+import { expressRpc, type ExpressContext } from './express-rpc.js';
+import { clientTokenGuard, envelope, koaRpc, rateLimitThrottler, signatureAuthenticator, staticCredentials, type StaticKey } from './middleware.js';
+import { openState, type EcsState, type StateOptions } from './state.js';
+
+/** The HostId of error envelopes. */
+export const ECS_HOST_ID = 'ecs.example.local';
+
+/** A running service, not yet listening. */
+export interface EcsService {
+  readonly config: EcsConfig;
+  readonly state: EcsState;
+  /** Serves the API: `http.createServer(service.listener)`. */
+  readonly listener: http.RequestListener;
+  /** Close the state backends (the Redis connection). */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createEcsService}. */
+export interface EcsServiceOptions extends StateOptions {
+  /** Where server bugs (answered `InternalError`) are reported. Default: stderr. */
+  readonly reportError?: (err: Error & { requestId?: string }) => void;
+}
+
+function reportToStderr(err: Error & { requestId?: string }): void {
+  console.error(`[${err.requestId ?? '-'}] ${err.stack ?? err.message}`);
+}
+
+/**
+ * The protection steps, every one of them sharing state through Redis when there is one:
+ * - authentication: Signature V1 and V3 against the configured keys; nonces remembered 31 minutes;
+ * - throttling: `throttlePerSecond` requests per second, per AccessKeyId and Action;
+ * - ClientToken: results kept 24 hours for retries.
+ */
+function protectionSteps(config: EcsConfig, state: EcsState): Omit<EcsApiOptions, 'instances'> {
+  const keys: Record<string, StaticKey> = Object.create(null);
+  for (const key of config.accessKeys) keys[key.accessKeyId] = { secret: key.secret, disabled: key.disabled };
+  const limit = { points: config.throttlePerSecond, durationSeconds: 1 };
+  return {
+    authenticate: signatureAuthenticator({ credentials: staticCredentials(keys), nonceStore: state.nonces }),
+    throttle: rateLimitThrottler(state.redis === undefined ? { limit } : { limit, redis: state.redis, keyPrefix: `${state.prefix}throttle` }),
+    idempotency: clientTokenGuard({ store: state.clientTokens }),
+  };
+}
+
+function koaListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void): http.RequestListener {
+  const app = new Koa();
+  app.use(envelope({ hostId: ECS_HOST_ID })); // RequestId, Format, parameters, error envelopes
+  app.use(koaRpc(createEcsApi<Koa.Context>(steps)));
+  app.on('error', report);
+  return app.callback();
+}
+
+function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void): http.RequestListener {
+  const app = express();
+  app.disable('x-powered-by'); // Alibaba Cloud endpoints send no such header
+  app.use(expressEnvelope({ hostId: ECS_HOST_ID, onError: report }));
+  app.use(expressRpc(createEcsApi<ExpressContext>(steps)));
+  app.use(errorHandler());
+  return app;
+}
+
+/**
+ * Build the service from its settings (connects to Redis first when `config.redisUrl` is set).
+ *
+ * @example
+ * const service = await createEcsService(loadConfig());
+ * http.createServer(service.listener).listen(3000, '127.0.0.1');
+ */
+export async function createEcsService(config: EcsConfig, options: EcsServiceOptions = {}): Promise<EcsService> {
+  const state = await openState(config.redisUrl, options);
+  const steps: EcsApiOptions = { instances: state.instances, ...protectionSteps(config, state) };
+  const report = options.reportError ?? reportToStderr;
+  const listener = config.framework === 'express' ? expressListener(steps, report) : koaListener(steps, report);
+  return { config, state, listener, close: () => state.close() };
+}
+
+/** A listening HTTP server. */
+export interface Listening {
+  readonly server: http.Server;
+  /** e.g. `http://127.0.0.1:3000` (no trailing slash). */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stop accepting, drop idle keep-alive connections, wait for the server to close. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listen on `host:port` (port 0: a free one).
+ *
+ * @example
+ * const { endpoint } = await listen(service.listener, '127.0.0.1', 0);
+ */
+export async function listen(listener: http.RequestListener, host: string, port: number): Promise<Listening> {
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    endpoint: `http://${shownHost}:${bound}`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
