@@ -13,27 +13,9 @@ import {
   ThrottleTableFullError,
   type RateLimitThrottlerOptions,
   type ThrottleErrorInfo,
-  type Throttler,
 } from '../../lib/index.js';
 import { MemoryCounter } from '../../lib/throttle/memory-counter.js';
-import { caller, fakeIoRedis, rpcRequest } from './support.js';
-
-/** Outcome of one throttle call, as the RPC API would see it. */
-async function attempt(throttle: Throttler, action: string, accessKeyId?: string, ip?: string): Promise<'pass' | { code: string; status: number; retryAfter: string | undefined }> {
-  try {
-    await throttle(rpcRequest(ip), { caller: accessKeyId === undefined ? undefined : caller(accessKeyId), action });
-    return 'pass';
-  } catch (err) {
-    assert.ok(isApiError(err), `not an ApiError: ${String(err)}`);
-    return { code: err.code, status: err.status, retryAfter: err.headers?.['x-acs-retry-after'] };
-  }
-}
-
-async function passes(throttle: Throttler, n: number, action: string, accessKeyId?: string, ip?: string): Promise<number> {
-  let passed = 0;
-  for (let i = 0; i < n; i++) if ((await attempt(throttle, action, accessKeyId, ip)) === 'pass') passed++;
-  return passed;
-}
+import { attempt, caller, fakeIoRedis, passes, rpcRequest } from './support.js';
 
 describe('throttle: rateLimitThrottler (memory)', () => {
   it('lets `points` requests per window through, then answers Throttling 400 with x-acs-retry-after in ms', async () => {
