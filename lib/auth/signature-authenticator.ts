@@ -10,12 +10,13 @@ import type { Authenticator, Caller, RpcRequest } from '../rpc/pipeline.js';
 import { MemoryStore } from '../stores/memory-store.js';
 import type { Store } from '../stores/store.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
-import { hashHexV3 } from './algorithms-v3.js';
+import { hashHexV3, type V3Algorithm } from './algorithms-v3.js';
+import { constantTimeEqual } from './constant-time.js';
 import { signatureDoesNotMatch, timestampError, type TimestampErrorCodes } from './authentication-errors.js';
 import type { Credentials, CredentialsProvider } from './credentials.js';
 import { NonceGuard, type NonceClaim } from './nonce-guard.js';
 import { isWellFormedV1Signature, verifyV1 } from './signature-v1.js';
-import { payloadHashMatches, verifyV3 } from './signature-v3.js';
+import { verifyV3 } from './signature-v3.js';
 import { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp } from './signed-request-fields.js';
 import { checkSignedHeadersV3, type SignedHeadersPolicy } from './signed-headers-v3.js';
 import { DEFAULT_TIMESTAMP_WINDOW_MS, checkTimestamp } from './timestamp.js';
@@ -93,6 +94,16 @@ export class RawBodyUnavailableError extends Error {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+/** Hashes of the empty body, computed once (most RPC calls over V3 have no body). */
+const emptyBodyHashes = new Map<V3Algorithm, string>();
+
+/** The hex hash of the body with the request's algorithm. */
+function bodyHash(body: Buffer, algorithm: V3Algorithm): string {
+  if (body.length > 0) return hashHexV3(body, algorithm);
+  let hash = emptyBodyHashes.get(algorithm);
+  if (hash === undefined) emptyBodyHashes.set(algorithm, (hash = hashHexV3(EMPTY_BODY, algorithm)));
+  return hash;
+}
 
 function declaresBody(headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length'];
@@ -255,7 +266,9 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
       });
     }
     const body = payloadOf(request);
-    const payloadOk = payloadHashMatches(body, fields.contentSha256, authorization.algorithm);
+    const actualHash = bodyHash(body, authorization.algorithm);
+    // As payloadHashMatches: case-insensitive hex, constant time.
+    const payloadOk = constantTimeEqual(fields.contentSha256.trim().toLowerCase(), actualHash);
     const verification = verifyV3({
       method: request.method,
       path: request.path,
@@ -263,7 +276,7 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
       headers: request.headers,
       // The client signed the header it sent; when that is not the body's hash, the server's own hash
       // goes into the string to sign shown in the error.
-      hashedPayload: payloadOk ? fields.contentSha256 : hashHexV3(body, authorization.algorithm),
+      hashedPayload: payloadOk ? fields.contentSha256 : actualHash,
       authorization,
       accessKeySecret: credentials.secret,
     });
