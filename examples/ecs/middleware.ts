@@ -1,30 +1,34 @@
 /**
- * Everything this example takes from aliyun-openapi-middleware, in one place.
+ * Everything the Koa side of this example takes from aliyun-openapi-middleware, in one place.
  *
  * In your own service, import from the package instead:
  *
  *   import { createRpcApi, koaRpc, envelope, p, defineError, ... } from 'aliyun-openapi-middleware';
+ *   import { envelope, handle, errorHandler } from 'aliyun-openapi-middleware/express';
  *
- * (The example imports the sources directly so that `npm start` needs no build step.)
+ * (The example imports the sources so that `npm start` needs no build step.)
  */
 export {
-  createRpcApi,
-  defineError,
+  // Protocol: the envelope (RequestId, Format, parameters, error rendering) and the error catalogue.
   envelope,
   errors,
+  defineError,
+  // RPC: actions declared with typed parameters, served by Koa.
+  createRpcApi,
   koaRpc,
   p,
+  type RpcApi,
+  // The pipeline's steps: Signature V1/V3, throttling, ClientToken idempotency.
   signatureAuthenticator,
   staticCredentials,
+  rateLimitThrottler,
+  clientTokenGuard,
   type StaticKey,
   type Authenticator,
-  type Caller,
-  type CredentialsProvider,
-  type IdempotencyGuard,
-  type RpcApi,
-  type RpcRequest,
   type Throttler,
+  type IdempotencyGuard,
+  // Where those steps keep state: this process's memory, or Redis.
+  MemoryStore,
+  RedisStore,
+  type Store,
 } from '../../lib/index.js';
-export { MemoryStore, RedisStore, type Store } from '../../lib/stores/index.js';
-export { rateLimitThrottler } from '../../lib/throttle/index.js';
-export { clientTokenGuard } from '../../lib/idempotency/index.js';
