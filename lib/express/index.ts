@@ -38,3 +38,16 @@ export {
 export { STATUS_TO_CODE, toApiError } from '../core/errors/to-api-error.js';
 export { createRequestId } from '../core/request-id.js';
 export { ResponseDataError } from '../core/render/response-data-error.js';
+// The RPC API on Express, and its framework-free parts (the same declarations serve koaRpc and expressRpc).
+export { expressRpc, type ExpressRpcContext } from './rpc.js';
+export { authenticate, type AuthenticateOptions } from './authenticate.js';
+export { createRpcApi, RpcApi, fingerprint } from '../rpc/api.js';
+export type { RpcApiOptions, RpcErrorFactories, ActionDefinition, ActionContext, ActionDescription, RpcOutcome, CallHooks } from '../rpc/api.js';
+export type { CorsOptions } from '../core/cors.js';
+export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, ThrottleKey, RpcResult, IdempotentCall, IdempotencyGuard } from '../rpc/pipeline.js';
+export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from '../rpc/params/index.js';
+export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from '../rpc/params/index.js';
+export * from '../auth/index.js';
+export * from '../stores/index.js';
+export * from '../throttle/index.js';
+export * from '../idempotency/index.js';

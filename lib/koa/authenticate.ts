@@ -5,7 +5,7 @@
 import type { Context, Middleware } from 'koa';
 import { onResponseSettled } from '../auth/response-settled.js';
 import { signatureAuthenticator, type SignatureAuthenticatorOptions } from '../auth/signature-authenticator.js';
-import { singleParam } from '../core/params/urlencoded.js';
+import { standaloneActionInfo } from '../auth/standalone-action.js';
 import type { Authenticator, RpcRequest } from '../rpc/pipeline.js';
 
 declare module 'koa' {
@@ -19,10 +19,6 @@ declare module 'koa' {
 export interface AuthenticateOptions extends SignatureAuthenticatorOptions {
   /** Requests for which this returns true pass unauthenticated (`ctx.state.caller` stays undefined). */
   anonymous?: (ctx: Context) => boolean;
-}
-
-function headerValue(value: string | string[] | undefined): string {
-  return typeof value === 'string' ? value : '';
 }
 
 /**
@@ -54,10 +50,8 @@ export function authenticate(options: AuthenticateOptions | Authenticator): Midd
       clientIp: ctx.ip,
       onSettled: onResponseSettled(ctx.res),
     };
-    const action = singleParam(state.params.all, 'Action').value ?? headerValue(ctx.headers['x-acs-action']);
-    const version = singleParam(state.params.all, 'Version').value ?? headerValue(ctx.headers['x-acs-version']);
     // No action table here: every request is treated as a call to a real action.
-    ctx.state.caller = await authenticator(request, { name: action, version, known: true });
+    ctx.state.caller = await authenticator(request, standaloneActionInfo(state.params.all, ctx.headers));
     return next();
   };
 }

@@ -5,7 +5,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { RpcApi } from '../rpc/api.js';
 import type { RpcRequest } from '../rpc/pipeline.js';
-import { corsHeaders, preflightHeaders } from '../core/cors.js';
+import { rpcCorsPlanner } from '../rpc/cors-plan.js';
 import { onResponseSettled } from '../auth/response-settled.js';
 
 declare module 'koa' {
@@ -28,17 +28,17 @@ declare module 'koa' {
  */
 export function koaRpc(api: RpcApi<Context>): Middleware {
   const router = new Router();
-  const cors = api.options.cors === true ? {} : api.options.cors === false ? undefined : api.options.cors;
+  const cors = rpcCorsPlanner(api.options.cors);
   router.all(api.options.path, async function rpcDispatch(ctx) {
     const state = ctx.state.openapi;
     if (state === undefined) throw new TypeError('koaRpc(api) needs envelope() mounted before it');
     if (cors !== undefined) {
-      if (ctx.method === 'OPTIONS') {
-        ctx.set(preflightHeaders(cors, ctx.get('access-control-request-headers') || undefined));
+      const answer = cors(ctx.method, ctx.headers['access-control-request-headers']);
+      ctx.set({ ...answer.headers });
+      if (answer.preflight) {
         ctx.status = 204;
         return;
       }
-      ctx.set(corsHeaders(cors));
     }
     const request: RpcRequest = {
       method: ctx.method,
