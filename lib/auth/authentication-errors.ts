@@ -29,7 +29,14 @@ export function signatureDoesNotMatch(stringToSign: string): ApiError {
  */
 export type TimestampErrorCodes = 'IllegalTimestamp' | 'InvalidTimeStamp';
 
-/** A window like `15 minutes`, `90 seconds` or `1500 ms`. */
+/**
+ * A window in words, for messages.
+ *
+ * @example
+ * describeWindow(15 * 60_000); // '15 minutes'
+ * describeWindow(90_000);      // '90 seconds'
+ * describeWindow(1500);        // '1500 ms'
+ */
 export function describeWindow(windowMs: number): string {
   if (windowMs % 60_000 === 0) return `${windowMs / 60_000} minute${windowMs === 60_000 ? '' : 's'}`;
   if (windowMs % 1000 === 0) return `${windowMs / 1000} second${windowMs === 1000 ? '' : 's'}`;

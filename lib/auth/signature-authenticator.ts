@@ -82,6 +82,11 @@ export interface SignatureAuthenticatorOptions {
  * Thrown (and rendered as `InternalError` 500, reported on the app's `error` event) when a V3 request
  * has a form body whose raw bytes were not kept: a body parser ran before `envelope()`. Verifying
  * against a re-serialised body would accept or refuse the wrong bytes, so the request is refused.
+ *
+ * @example
+ * app.on('error', (err) => {
+ *   if (err instanceof RawBodyUnavailableError) console.error('mount envelope() before the body parser');
+ * });
  */
 export class RawBodyUnavailableError extends Error {
   override readonly name = 'RawBodyUnavailableError';
