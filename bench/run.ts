@@ -5,7 +5,8 @@
  * bench/results/latest.json.
  *
  * Settings: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10), BENCH_WARMUP (1 s per
- * contestant, 0 for none), BENCH_RENDER=0 to skip the render benchmark, BENCH_PROFILE=1 to write
+ * contestant, 0 for none), BENCH_RATE (a fixed overall req/s for every contestant, to compare
+ * server CPU per request at the same load; unset = as fast as possible), BENCH_RENDER=0 to skip the render benchmark, BENCH_PROFILE=1 to write
  * a CPU profile per contestant process to bench/results/profiles/<scenario>/<contestant>/ (read
  * them with `npx tsx bench/profile-summary.ts <file>`).
  */
@@ -27,6 +28,7 @@ function settingsFromEnv(): RunSettings {
     rounds: positiveIntegerFromEnv('BENCH_ROUNDS', 3, 100),
     connections: positiveIntegerFromEnv('BENCH_CONNECTIONS', 10, 1000),
     warmupSeconds: nonNegativeIntegerFromEnv('BENCH_WARMUP', 1, 60),
+    rate: process.env.BENCH_RATE === undefined || process.env.BENCH_RATE === '' ? undefined : positiveIntegerFromEnv('BENCH_RATE', 1, 1_000_000),
     profileDir: process.env.BENCH_PROFILE === '1' ? join(RESULTS_DIR, 'profiles') : undefined,
     log: (line) => console.error(line),
   };

@@ -9,6 +9,8 @@ import type { BenchRequest, Contestant } from './scenario.js';
 export interface LoadSettings {
   readonly seconds: number;
   readonly connections: number;
+  /** Fixed overall request rate (req/s) instead of as fast as possible; undefined = unlimited. */
+  readonly rate?: number | undefined;
 }
 
 /** What one autocannon run measured. */
@@ -45,6 +47,7 @@ export async function runLoad(contestant: Contestant, port: number, settings: Lo
     connections: settings.connections,
     duration: settings.seconds,
     pipelining: 1,
+    ...(settings.rate === undefined ? {} : { overallRate: settings.rate }),
     requests: [next === undefined ? base : { ...base, setupRequest: () => toAutocannonRequest(next()) }],
   };
   const started = process.hrtime.bigint();

@@ -195,7 +195,7 @@ export async function runScenario(loaded: LoadedScenario, settings: RunSettings)
       if (settings.warmupSeconds > 0) {
         settings.log(`[${name}] warming up (${settings.warmupSeconds} s each)`);
         for (const c of scenario.contestants) {
-          await runLoad(c, (servers.get(c.id) as ContestantServer).port, { ...settings, seconds: settings.warmupSeconds });
+          await runLoad(c, (servers.get(c.id) as ContestantServer).port, { ...settings, seconds: settings.warmupSeconds, rate: undefined });
         }
       }
       const results = new Map<string, RoundResult[]>(scenario.contestants.map((c) => [c.id, []]));
