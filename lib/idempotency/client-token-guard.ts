@@ -105,12 +105,15 @@ export function clientTokenGuard(options: ClientTokenGuardOptions = {}): Idempot
       }
     };
     /** A store step whose failure refuses the request (fail closed). */
-    const required = async <T>(phase: ClientTokenPhase, step: () => Promise<T>): Promise<T> => {
+    const required = async <T>(phase: ClientTokenPhase, step: () => Promise<T>, undo?: () => Promise<unknown>): Promise<T> => {
       try {
         return await step();
       } catch (error) {
         if (!isStoreUnavailableError(error)) throw error;
         report(phase, error);
+        // A command that timed out may still run later (a paused Redis answers in order once it
+        // resumes): queue its undo behind it, so that no orphan reservation blocks the retries.
+        undo?.().catch(() => undefined);
         throw new errors.ServiceUnavailable({ cause: error });
       }
     };
@@ -120,7 +123,7 @@ export function clientTokenGuard(options: ClientTokenGuardOptions = {}): Idempot
     for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
       ownerCounter = (ownerCounter + 1) % Number.MAX_SAFE_INTEGER;
       const mine = pendingEntry(digest, `${PROCESS_TAG}-${ownerCounter}`);
-      if (await required('reserve', () => store.setIfAbsent(key, mine, leaseMs))) {
+      if (await required('reserve', () => store.setIfAbsent(key, mine, leaseMs), () => store.compareAndDelete(key, mine))) {
         return runReserved(key, mine, digest, run, report);
       }
       const existing = await required('read', () => store.get(key));

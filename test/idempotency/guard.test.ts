@@ -236,6 +236,21 @@ describe('idempotency: clientTokenGuard', () => {
       assert.ok(isStoreUnavailableError(reports[0]?.[0]));
     });
 
+    it('a reservation that timed out but was written after all is taken back (no orphan blocks the retry)', async () => {
+      // As with a paused Redis: the SET runs, but its answer comes too late.
+      store.override.setIfAbsent = async (key, value, ttl) => {
+        await store.inner.setIfAbsent(key, value, ttl);
+        return unavailable('setIfAbsent');
+      };
+      const h = counter();
+      assert.deepEqual(await outcome(guard, idempotentCall('t-1'), h.run), UNAVAILABLE);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(await store.inner.get(tokenKey('ct:', caller('ak1'), 'CreateThing', 't-1')), undefined);
+      delete store.override.setIfAbsent;
+      assert.equal((await guard(request, idempotentCall('t-1'), h.run)).status, 200);
+      assert.equal(h.runs, 1);
+    });
+
     it('the store cannot read a token in use → ServiceUnavailable 503; reported', async () => {
       const h = counter();
       await guard(request, idempotentCall('t-1'), h.run);
