@@ -31,6 +31,7 @@ export function sendData(res: Response, data: object, options: SendDataOptions =
   if (exchange === undefined) throw new TypeError('sendData(): envelope() must be mounted before this handler');
   if (!isEnvelopeData(data)) throw new TypeError('sendData(): the response data must be a plain object');
   const { options: resolved, state } = exchange;
-  const action = actionFor(options.action ?? res.locals.action, state.params.all, res.req.headers, resolved);
+  // Only XML names its root after the Action.
+  const action = state.format === 'XML' ? actionFor(options.action ?? res.locals.action, state.params.all, res.req.headers, resolved) : undefined;
   writeEnvelope(res, exchange, renderData(resolved, state, action, data, successStatus(res.statusCode)));
 }

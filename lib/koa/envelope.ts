@@ -63,7 +63,8 @@ function respondToBody(ctx: Context, options: ResolvedEnvelopeOptions, state: Op
     return; // 204 and friends: nothing to wrap
   }
   if (!isEnvelopeData(body)) return; // strings, Buffers, streams, redirects: left alone
-  const action = actionFor(ctx.state.action, state.params.all, ctx.req.headers, options);
+  // Only XML names its root after the Action.
+  const action = state.format === 'XML' ? actionFor(ctx.state.action, state.params.all, ctx.req.headers, options) : undefined;
   respond(ctx, renderData(options, state, action, body, successStatus(ctx.status)), state);
 }
 
