@@ -174,16 +174,17 @@ export class MemoryInstanceRepository implements InstanceRepository {
 /*
  * Redis layout (prefix `ecs:` by default):
  *   <prefix>instance:<InstanceId>          hash: attributes (JSON, never changes), status
- *   <prefix>region:<RegionId>:instances    sorted set of InstanceIds, scored by creation time (ms)
+ *   <prefix>region:<RegionId>:instances    sorted set of InstanceIds, scored in creation order
+ *   <prefix>instance-sequence              counter giving that order (clocks and milliseconds tie)
  * The status has its own field so that a change is one small script that never rewrites the JSON.
  */
 
 /** Create: refuses an existing id and a full region; writes the hash and the index together. */
 const CREATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'quota' end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'quota' end
 redis.call('HSET', KEYS[1], 'attributes', ARGV[1], 'status', ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[3])
 return 'done'`;
 
 /** Change the status from ARGV[1] to ARGV[2], only if it is ARGV[1]. */
@@ -247,8 +248,8 @@ export class RedisInstanceRepository implements InstanceRepository {
     };
     const outcome = await this.#eval(
       CREATE_SCRIPT,
-      [this.#instanceKey(InstanceId), this.#regionKey(input.RegionId)],
-      [JSON.stringify(attributes), 'Stopped', String(attributes.CreationTime), InstanceId, String(this.#maxPerRegion)],
+      [this.#instanceKey(InstanceId), this.#regionKey(input.RegionId), `${this.#prefix}instance-sequence`],
+      [JSON.stringify(attributes), 'Stopped', InstanceId, String(this.#maxPerRegion)],
     );
     if (outcome === 'quota') throw new InstanceQuotaExceeded();
     if (outcome !== 'done') throw new Error(`instance id collision on ${InstanceId}`); // 36^20 ids: never in practice
