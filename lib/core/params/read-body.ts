@@ -32,8 +32,24 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
+ * Thrown (as an ApiError) when the client aborts or breaks the connection before the whole body
+ * arrived: the client's doing, not a server bug, so it is never reported as an InternalError.
+ * Usually nobody is left to read the answer; the connection is closed either way.
+ *
+ * @example
+ * req.on('aborted', () => reject(bodyIncomplete()));
+ */
+export function bodyIncomplete() {
+  return new errors.InvalidParameter({
+    message: 'The request body was not received completely.',
+    headers: { connection: 'close' },
+  });
+}
+
+/**
  * Read the whole body. Rejects with an `InvalidParameter` ApiError when the declared or actual
- * size passes the limit or the client is too slow, and with the stream's error when it fails.
+ * size passes the limit, when the client is too slow, and when the connection is aborted or fails
+ * before the body is complete.
  *
  * @example
  * const raw = await readBody(ctx.req, { bodyLimit: 1 << 20, bodyTimeoutMs: 30_000 });
@@ -60,8 +76,9 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       else chunks.push(chunk);
     };
     const onEnd = () => finish(undefined);
-    const onError = (err: Error) => finish(err);
-    const onAborted = () => finish(Object.assign(new Error('request aborted'), { code: 'ECONNABORTED' }));
+    // A stream error on an incoming request is a connection problem (reset, broken framing).
+    const onError = () => finish(bodyIncomplete());
+    const onAborted = () => finish(bodyIncomplete());
     function finish(err: Error | undefined): void {
       if (done) return;
       done = true;
