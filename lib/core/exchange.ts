@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { formatFromHeaders, formatFromParams, type Format } from './format.js';
-import { parseUrlencoded, mergeParams, type ParamRecord } from './params/urlencoded.js';
+import { parseUrlencoded, mergeParams, formBodyText, type ParamRecord } from './params/urlencoded.js';
 import { readBody, hasBody, bodyTooLarge } from './params/read-body.js';
 import { toApiError } from './errors/to-api-error.js';
 import { errors } from './errors/index.js';
@@ -116,12 +116,12 @@ export async function readParameters(
     const raw = Buffer.isBuffer(preParsed.raw) ? preParsed.raw : Buffer.from(preParsed.raw);
     if (raw.length > options.bodyLimit) throw bodyTooLarge(options.bodyLimit);
     state.rawBody = raw;
-    body = parseUrlencoded(raw.toString('utf8'), limits, undefined, counter);
+    body = parseUrlencoded(formBodyText(raw), limits, undefined, counter);
   } else {
     if (!hasBody(req) || req.readableEnded) return;
     const raw = await readBody(req, options);
     state.rawBody = raw;
-    body = parseUrlencoded(raw.toString('utf8'), limits, undefined, counter);
+    body = parseUrlencoded(formBodyText(raw), limits, undefined, counter);
   }
   state.params = { query, body, all: mergeParams(query, body) };
   state.format = formatFromParams(state.params.all) ?? state.format;

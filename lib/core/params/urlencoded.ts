@@ -6,6 +6,7 @@
  * malformed percent-encoding or invalid UTF-8 in place, and returns a null-prototype record, so a
  * name like `__proto__` is an ordinary key. `+` is a space (every SDK sends a literal `+` as `%2B`).
  */
+import { isUtf8 } from 'node:buffer';
 import { errors } from '../errors/index.js';
 
 /** Decoded parameters: a repeated name gives an array of its values, in received order. */
@@ -30,10 +31,27 @@ export function decodeComponent(raw: string): string {
   try {
     return decodeURIComponent(spaced);
   } catch {
-    throw new errors.InvalidParameter({
-      message: 'The request contains malformed percent-encoding or invalid UTF-8.',
-    });
+    throw malformedInput();
   }
+}
+
+function malformedInput() {
+  return new errors.InvalidParameter({
+    message: 'The request contains malformed percent-encoding or invalid UTF-8.',
+  });
+}
+
+/**
+ * The text of a raw form body. Bytes that are not valid UTF-8 are refused like a malformed escape
+ * (`InvalidParameter`), never replaced by U+FFFD: a parameter is either exactly what the client
+ * sent or an error.
+ *
+ * @example
+ * parseUrlencoded(formBodyText(raw), { maxParameters: 1000 });
+ */
+export function formBodyText(raw: Buffer): string {
+  if (!isUtf8(raw)) throw malformedInput();
+  return raw.toString('utf8');
 }
 
 /**
