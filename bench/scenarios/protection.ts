@@ -1,0 +1,191 @@
+/**
+ * Full protection (issue 5): DescribeRegions through envelope() + koaRpc(createRpcApi(...)), without
+ * any protection versus with Signature V1 verification, nonce replay protection and throttling, the
+ * state kept in memory or in Redis (a real redis-server started by `prepare()`, reached with ioredis
+ * and with node-redis). Every protected request has a fresh nonce and timestamp; the throttling
+ * limit is set far above the load so that every request is counted and none is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import Koa from 'koa';
+import { createClient } from 'redis';
+import { createRpcApi, koaRpc, rateLimitThrottler, RedisStore, type RedisClientLike, type RpcApiOptions } from '../../lib/index.js';
+import { envelope } from '../../lib/koa/envelope.js';
+import { popEncode, signatureAuthenticator, signV1, staticCredentials, stringToSignV1 } from '../../lib/auth/index.js';
+import { redisServerPath, startRedisServer } from '../../test/support/redis-server.js';
+import { describeRegionsData } from '../lib/payloads.js';
+import { defineScenario, ScenarioUnavailable, type BenchRequest, type Contestant } from '../lib/scenario.js';
+
+const VERSION = '2014-05-26';
+const AK = 'bench-ak';
+const SECRET = 'bench-secret-7Qx';
+/** Far above any load here: every request is counted, none refused. */
+const LIMIT = { points: 1_000_000_000, durationSeconds: 60 };
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+let counter = 0;
+function nonce(): string {
+  counter += 1;
+  return `${process.pid}-${counter}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A pop-core-like GET: every parameter in the query, Signature last. */
+function signedRequest(): BenchRequest {
+  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+    AccessKeyId: AK,
+    Action: 'DescribeRegions',
+    Format: 'JSON',
+    RegionId: 'cn-hangzhou',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureNonce: nonce(),
+    SignatureVersion: '1.0',
+    Timestamp: isoSeconds(Date.now()),
+    Version: VERSION,
+  });
+  const signature = signV1(stringToSignV1('GET', params), SECRET);
+  const query = Object.keys(params).map((n) => `${n}=${popEncode(params[n] as string)}`).join('&');
+  return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
+}
+
+type Protection = 'none' | 'memory' | 'ioredis' | 'node-redis';
+
+async function redisClient(library: 'ioredis' | 'node-redis', url: string | undefined): Promise<RedisClientLike> {
+  if (url === undefined) throw new Error('REDIS_URL is not set (prepare() did not run)');
+  if (library === 'ioredis') {
+    const client = new Redis(url);
+    client.on('error', () => undefined);
+    await client.ping();
+    return client;
+  }
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client as unknown as RedisClientLike;
+}
+
+async function service(protection: Protection, env: Readonly<Record<string, string | undefined>>): Promise<Koa> {
+  const options: RpcApiOptions = { version: VERSION };
+  const credentials = staticCredentials({ [AK]: { secret: SECRET } });
+  if (protection === 'memory') {
+    options.authenticate = signatureAuthenticator({ credentials });
+    options.throttle = rateLimitThrottler({ limit: LIMIT });
+  } else if (protection !== 'none') {
+    const client = await redisClient(protection, env.REDIS_URL);
+    options.authenticate = signatureAuthenticator({ credentials, nonceStore: new RedisStore({ client, prefix: `bench-${protection}:` }) });
+    options.throttle = rateLimitThrottler({ limit: LIMIT, redis: client, keyPrefix: `bench-${protection}:throttle` });
+  }
+  const api = createRpcApi<Koa.Context>(options);
+  const data = describeRegionsData();
+  api.action('DescribeRegions', { handler: () => data });
+  const app = new Koa();
+  app.use(envelope({ hostId: 'bench.example.com' }));
+  app.use(koaRpc(api));
+  return app;
+}
+
+function checkRegions(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { RequestId?: unknown; Regions?: { Region?: unknown[] }; Code?: unknown };
+    if (parsed.Code !== undefined) return `error answer: ${body.toString('utf8').slice(0, 200)}`;
+    if (typeof parsed.RequestId !== 'string' || parsed.Regions?.Region?.length !== 2) return 'not a DescribeRegions answer';
+    return undefined;
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+}
+
+const expect = { contentType: 'application/json;charset=utf-8', check: checkRegions };
+
+/**
+ * Pre-signed requests (one pool per contestant: a nonce is accepted once), so that the load
+ * generator does not sign while it measures. Filled by `prepare()`; an empty or stale pool falls
+ * back to signing on the fly.
+ */
+const POOL_MAX_AGE_MS = 10 * 60_000;
+interface Pool {
+  readonly requests: BenchRequest[];
+  signedAt: number;
+}
+const pools = new Map<Protection, Pool>();
+
+function poolSize(): number {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const warmup = Number(process.env.BENCH_WARMUP ?? 1);
+  const estimate = Math.ceil((warmup + rounds * seconds + 2) * 10_000);
+  return Number.isFinite(estimate) ? Math.min(Math.max(estimate, 1000), 200_000) : 200_000;
+}
+
+function poolFor(protection: Protection): Pool {
+  let pool = pools.get(protection);
+  if (pool === undefined) {
+    pool = { requests: [], signedAt: 0 };
+    pools.set(protection, pool);
+  }
+  return pool;
+}
+
+function protectedContestant(id: string, label: string, protection: Protection): Contestant {
+  const pool = poolFor(protection);
+  return {
+    id,
+    label,
+    get request() {
+      return signedRequest();
+    },
+    nextRequest: () => {
+      if (pool.requests.length > 0 && Date.now() - pool.signedAt > POOL_MAX_AGE_MS) pool.requests.length = 0;
+      return pool.requests.pop() ?? signedRequest();
+    },
+    expect,
+    createListener: async (env) => (await service(protection, env)).callback(),
+  };
+}
+
+const PROTECTED: ReadonlyArray<readonly [string, string, Protection]> = [
+  ['memory', 'signature V1 + nonce + throttling, in memory', 'memory'],
+  ['redis-ioredis', 'signature V1 + nonce + throttling, in Redis (ioredis)', 'ioredis'],
+  ['redis-node-redis', 'signature V1 + nonce + throttling, in Redis (node-redis)', 'node-redis'],
+];
+
+export const scenario = defineScenario({
+  title: 'Full protection (issue 5): DescribeRegions via koaRpc, unprotected vs signature + nonce + throttling in memory / in Redis',
+  baseline: 'unprotected',
+  contestants: [
+    {
+      id: 'unprotected',
+      label: 'koaRpc, no authentication or throttling (same signed GET)',
+      request: signedRequest(),
+      expect,
+      createListener: async (env) => (await service('none', env)).callback(),
+    },
+    ...PROTECTED.map(([id, label, protection]) => protectedContestant(id, label, protection)),
+  ],
+  // Runs in the harness process only.
+  prepare: async () => {
+    if (redisServerPath() === undefined) throw new ScenarioUnavailable('redis-server is not installed (apt-get install -y redis-server)');
+    const redis = await startRedisServer();
+    const size = poolSize();
+    for (const [, , protection] of PROTECTED) {
+      const pool = poolFor(protection);
+      pool.requests.length = 0;
+      for (let i = 0; i < size; i++) pool.requests.push(signedRequest());
+      pool.signedAt = Date.now();
+    }
+    return {
+      env: { REDIS_URL: redis.url },
+      close: async () => {
+        for (const pool of pools.values()) pool.requests.length = 0;
+        await redis.stop();
+      },
+    };
+  },
+  targets: [
+    { contestant: 'memory', minRatio: 0.7, source: 'issue 5' },
+    { contestant: 'redis-ioredis', minRatio: 0.5, source: 'issue 5' },
+    { contestant: 'redis-node-redis', minRatio: 0.5, source: 'issue 5' },
+  ],
+});
