@@ -158,3 +158,24 @@ function describe(outcome: RawOutcome): string {
   if (outcome.kind === 'response') return `HTTP ${outcome.response.status}`;
   return `${outcome.kind} after ${outcome.bytes.length} bytes ${JSON.stringify(outcome.bytes.toString('latin1').slice(0, 120))}`;
 }
+
+/**
+ * Every problem with an answer to a request whose outcome is not predicted (the fuzzer's): it must
+ * be a well-formed envelope with a status below 500, clean headers and no leaks.
+ *
+ * @example
+ * const problems = judgeAnyAnswer(outcome, { method: 'GET', forgedRequestIds: [] });
+ */
+export function judgeAnyAnswer(outcome: RawOutcome, context: VerdictContext): string[] {
+  if (outcome.kind !== 'response') return [...leaks(outcome.bytes), `expected a response, got ${describe(outcome)}`];
+  const { response } = outcome;
+  const problems = [...leaks(response.bytes), ...headerProblems(response, context)];
+  try {
+    const envelope = readEnvelope(response, context.method);
+    if (response.status >= 500) problems.push(`status ${response.status} (${envelope.code ?? ''}: ${envelope.message ?? ''})`);
+    if (response.status >= 400 && context.method !== 'HEAD' && envelope.code === null) problems.push('an error status with a success body');
+  } catch (err) {
+    problems.push(`not a well-formed envelope (${(err as Error).message}): ${JSON.stringify(response.bytes.toString('latin1').slice(0, 300))}`);
+  }
+  return problems;
+}
