@@ -30,7 +30,8 @@ import {
 import { rpcPathMatcher } from '../../lib/express/route-path.js';
 import { requestTarget, pathOf } from '../../lib/core/request-target.js';
 import { JSON_TYPE, readError } from '../support/http.js';
-import { isoSeconds, v1Request, wire } from './signing.js';
+import { isoSeconds, v1Request, v3Request, wire } from './signing.js';
+import { listen, rawExchange } from './raw-http.js';
 import { NOW, VERSION, rpcApi } from './rpc-services.js';
 
 const frameworks = [
@@ -162,6 +163,33 @@ for (const fw of frameworks) {
         assert.equal(json(res).A, 'x y', parser);
       }
       assert.deepEqual(seen, [body, '-', body]);
+    });
+
+    it('Signature V3 behind a body parser: verified against the raw bytes it kept, refused (InternalError) when it kept none', async () => {
+      const make = (verify: boolean): Express => {
+        const a = fw.create();
+        a.use(verify ? fw.urlencoded({ extended: false, verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }) : fw.urlencoded({ extended: false }));
+        a.use(envelope({ onError: (err) => reported.push(err) }));
+        a.use(expressRpc(rpcApi('signed')));
+        a.use(errorHandler());
+        return a;
+      };
+      const reported: ReportedError[] = [];
+      const signed = v3Request({ action: 'WhoAmI', accessKeyId: 'parity-ak', secret: 'parity-secret-Zq7', nonce: 'n-parser', timestamp: NOW, body: 'Extra=a%20b' });
+      const kept = await listen(make(true));
+      const lost = await listen(make(false));
+      try {
+        const ok = await rawExchange(kept.port, signed);
+        assert.equal(ok.status, 200, ok.body.toString());
+        assert.equal((JSON.parse(ok.body.toString()) as Record<string, unknown>).SignatureVersion, 'V3');
+        const refused = await rawExchange(lost.port, signed);
+        assert.equal(refused.status, 500, refused.body.toString());
+        assert.equal(reported.length, 1);
+        assert.equal(reported[0]?.name, 'RawBodyUnavailableError');
+      } finally {
+        await kept.close();
+        await lost.close();
+      }
     });
 
     it('without envelope() before it: InternalError, reported with a message saying so', async () => {
