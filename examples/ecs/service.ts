@@ -7,10 +7,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import express from 'express';
-import { envelope as expressEnvelope, errorHandler } from '../../lib/express/index.js';
+import { envelope as expressEnvelope, errorHandler, expressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
 import { createEcsApi, type EcsApiOptions } from './api.js';
 import type { EcsConfig } from './config.js';
-import { expressRpc, type ExpressContext } from './express-rpc.js';
 import { clientTokenGuard, envelope, koaRpc, rateLimitThrottler, signatureAuthenticator, staticCredentials, type StaticKey } from './middleware.js';
 import { openState, type EcsState, type StateOptions } from './state.js';
 
@@ -66,7 +65,7 @@ function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId
   const app = express();
   app.disable('x-powered-by'); // Alibaba Cloud endpoints send no such header
   app.use(expressEnvelope({ hostId: ECS_HOST_ID, onError: report }));
-  app.use(expressRpc(createEcsApi<ExpressContext>(steps)));
+  app.use(expressRpc(createEcsApi<ExpressRpcContext>(steps)));
   app.use(errorHandler());
   return app;
 }
