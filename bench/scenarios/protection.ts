@@ -4,6 +4,8 @@
  * state kept in memory or in Redis (a real redis-server started by `prepare()`, reached with ioredis
  * and with node-redis). Every protected request has a fresh nonce and timestamp; the throttling
  * limit is set far above the load so that every request is counted and none is refused.
+ * `signature-only` (signature + in-memory nonces, no throttling) separates the cost of the
+ * signature check from the cost of throttling.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -50,7 +52,7 @@ function signedRequest(): BenchRequest {
   return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
 }
 
-type Protection = 'none' | 'memory' | 'ioredis' | 'node-redis';
+type Protection = 'none' | 'signature-only' | 'memory' | 'ioredis' | 'node-redis';
 
 async function redisClient(library: 'ioredis' | 'node-redis', url: string | undefined): Promise<RedisClientLike> {
   if (url === undefined) throw new Error('REDIS_URL is not set (prepare() did not run)');
@@ -69,7 +71,9 @@ async function redisClient(library: 'ioredis' | 'node-redis', url: string | unde
 async function service(protection: Protection, env: Readonly<Record<string, string | undefined>>): Promise<Koa> {
   const options: RpcApiOptions = { version: VERSION };
   const credentials = staticCredentials({ [AK]: { secret: SECRET } });
-  if (protection === 'memory') {
+  if (protection === 'signature-only') {
+    options.authenticate = signatureAuthenticator({ credentials });
+  } else if (protection === 'memory') {
     options.authenticate = signatureAuthenticator({ credentials });
     options.throttle = rateLimitThrottler({ limit: LIMIT });
   } else if (protection !== 'none') {
@@ -146,6 +150,8 @@ function protectedContestant(id: string, label: string, protection: Protection):
 }
 
 const PROTECTED: ReadonlyArray<readonly [string, string, Protection]> = [
+  // Not a target: shows what the signature check alone costs, apart from throttling.
+  ['signature-only', 'signature V1 + nonce in memory, no throttling', 'signature-only'],
   ['memory', 'signature V1 + nonce + throttling, in memory', 'memory'],
   ['redis-ioredis', 'signature V1 + nonce + throttling, in Redis (ioredis)', 'ioredis'],
   ['redis-node-redis', 'signature V1 + nonce + throttling, in Redis (node-redis)', 'node-redis'],

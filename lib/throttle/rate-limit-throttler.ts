@@ -7,7 +7,7 @@
 import { errors } from '../core/errors/index.js';
 import type { Caller, RpcRequest, ThrottleKey, Throttler } from '../rpc/pipeline.js';
 import type { RedisClientLike } from '../stores/redis-connection.js';
-import type { LimitCounter } from './counter.js';
+import type { Consumed, LimitCounter } from './counter.js';
 import { limitTable, type ActionLimits, type RateLimit } from './limits.js';
 import { MemoryCounter } from './memory-counter.js';
 import { RedisCounter } from './redis-counter.js';
@@ -88,7 +88,7 @@ export function rateLimitThrottler(options: RateLimitThrottlerOptions): Throttle
     if (limit === undefined) return;
     const identity = identify(request, key);
     if (typeof identity !== 'string' || identity === '') throw new TypeError('rateLimitThrottler: identify() must return a non-empty string');
-    let consumed;
+    let consumed: Consumed;
     try {
       consumed = await counter.consume(limit, counterKey(key.action, identity));
     } catch (error) {
