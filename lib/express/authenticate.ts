@@ -44,7 +44,8 @@ export function authenticate(options: AuthenticateOptions | Authenticator): Requ
       if (anonymous?.(req, res) !== true) {
         const { state } = exchange;
         // No action table here: every request is treated as a call to a real action.
-        pending = authenticator(expressRpcRequest(req, res, state), standaloneActionInfo(state.params.all, req.headers));
+        // Promise.resolve: a hand-written authenticator may return a Caller synchronously (Koa's await accepts it).
+        pending = Promise.resolve(authenticator(expressRpcRequest(req, res, state), standaloneActionInfo(state.params.all, req.headers)));
       }
     } catch (err) {
       forwardError(next, err);

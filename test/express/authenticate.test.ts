@@ -127,6 +127,14 @@ for (const fw of frameworks) {
       assert.equal(seen.length, 2);
     });
 
+    it('accepts an authenticator that returns its caller synchronously (as Koa\'s await does)', async () => {
+      const sync = ((_req: unknown, action: { name: string }) => ({ accessKeyId: `sync:${action.name}`, signatureVersion: 'V1' })) as unknown as Authenticator;
+      const { app: a, seen } = app(sync);
+      const res = await request(a).get('/?Action=Hello&Format=JSON');
+      assert.equal(JSON.parse(res.text).AccessKeyId, 'sync:Hello');
+      assert.deepEqual(seen, [{ accessKeyId: 'sync:Hello', signatureVersion: 'V1' }]);
+    });
+
     it('an Authenticator that throws synchronously, or an anonymous() that throws, is an InternalError', async () => {
       const throwing: Authenticator = () => {
         throw new Error('sync failure');
