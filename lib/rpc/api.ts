@@ -136,7 +136,8 @@ export class RpcApi<Ctx = unknown> {
   constructor(options: RpcApiOptions) {
     if (typeof options?.version !== 'string' || options.version.length === 0) throw new TypeError('createRpcApi: version is required');
     const path = options.path ?? '/';
-    if (!path.startsWith('/')) throw new TypeError("createRpcApi: path must start with '/'");
+    // A literal path: route syntax (`/:id`, `*`, `(…)`) would mean a pattern on Koa and is refused on Express.
+    if (!/^\/[A-Za-z0-9._~\/-]*$/.test(path)) throw new TypeError("createRpcApi: path must be a literal path starting with '/' (letters, digits, - . _ ~ /)");
     this.options = { ...options, path };
     this.unknownAction = options.errors?.unknownAction ?? (() => new errors.InvalidAction());
     this.unsupportedVersion = options.errors?.unsupportedVersion ?? (() => new errors.InvalidParameter('Action or Version'));

@@ -27,3 +27,12 @@ describe('RPC API: ClientToken on idempotent actions in strict mode', () => {
     assert.match(view.Message, /ClientToken/);
   });
 });
+
+describe('RPC API: path option', () => {
+  it('accepts literal paths and refuses route syntax for both frameworks alike', () => {
+    for (const path of ['/', '/api', '/v1/ecs/', '/a-b_c.d~e']) assert.doesNotThrow(() => createRpcApi({ version: 'v', path }));
+    for (const path of ['api', '/:id', '/a/*', '/(x)', '/a?b', '/a b', '']) {
+      assert.throws(() => createRpcApi({ version: 'v', path }), TypeError, path);
+    }
+  });
+});
