@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { checkDeclarationNames } from './builders.js';
 import { scalarSchema } from './scalar-schemas.js';
+import { leafReader, type LeafReader } from './leaf-readers.js';
 import type { Declaration, InferParams, ParamKind, ParamSpec, Presence } from './spec.js';
 import { DEFAULT_MAX_LIST_INDEX } from './wire-names.js';
 
@@ -27,6 +28,18 @@ export interface CompiledNode {
   readonly fields: ReadonlyMap<string, CompiledNode> | undefined;
   /** A list occurs somewhere inside (including this node). */
   readonly hasList: boolean;
+  /** The name under its struct or declaration (`''` for a list item). */
+  readonly name: string;
+  /** Position under its struct or declaration, in declaration order (0 for a list item). */
+  readonly position: number;
+  /** The field nodes of a struct in declaration order (empty for other kinds). */
+  readonly fieldList: readonly CompiledNode[];
+  /** Absent is refused (a `required` parameter or struct field). */
+  readonly required: boolean;
+  /** The value of an absent parameter or field: its default, or `undefined` (left out). */
+  readonly fallback: unknown;
+  /** The zod-free reader of a scalar (undefined for lists and structs). */
+  readonly read: LeafReader | undefined;
 }
 
 /** A root parameter as the parser sees it. */
@@ -45,28 +58,49 @@ export interface ResolvedName {
   readonly steps: readonly (string | number)[];
   /** For each step, whether the container it indexes into is a list or a struct. */
   readonly containers: readonly ('list' | 'struct')[];
+  /** For each step, the list index or the struct field's position. */
+  readonly slots: readonly number[];
+  /** The declared scalar the name reaches. */
+  readonly leaf: CompiledNode;
 }
 
 /** Most wire names whose resolution a compiled declaration remembers (bounded memory). */
 export const RESOLVED_NAME_CACHE_SIZE = 4096;
 
-function compileNode(spec: AnySpec): CompiledNode {
+/**
+ * The default applied to an absent parameter, or `undefined` when none is: a `defaulted` spec whose
+ * definition carries a default value (the rule of the zod schema too).
+ *
+ * @example
+ * defaultOf(p.integer({ default: 10 })); // 10
+ * defaultOf(p.integer());                // undefined
+ */
+export function defaultOf(spec: AnySpec): unknown {
+  if (spec.presence !== 'defaulted') return undefined;
   const def = spec.def;
+  return 'default' in def ? def.default : undefined;
+}
+
+function compileNode(spec: AnySpec, name: string, position: number): CompiledNode {
+  const def = spec.def;
+  const common = { spec, kind: def.kind, name, position, required: spec.presence === 'required', fallback: defaultOf(spec) };
   if (def.kind === 'list') {
-    const item = compileNode(def.item);
-    return { spec, kind: def.kind, item, fields: undefined, hasList: true };
+    const item = compileNode(def.item, '', 0);
+    return { ...common, item, fields: undefined, hasList: true, fieldList: [], read: undefined };
   }
   if (def.kind === 'struct') {
     const fields = new Map<string, CompiledNode>();
+    const fieldList: CompiledNode[] = [];
     let nested = false;
-    for (const name of Object.keys(def.fields)) {
-      const field = compileNode(def.fields[name] as AnySpec);
-      nested ||= field.hasList;
-      fields.set(name, field);
+    for (const field of Object.keys(def.fields)) {
+      const node = compileNode(def.fields[field] as AnySpec, field, fieldList.length);
+      nested ||= node.hasList;
+      fields.set(field, node);
+      fieldList.push(node);
     }
-    return { spec, kind: def.kind, item: undefined, fields, hasList: nested };
+    return { ...common, item: undefined, fields, hasList: nested, fieldList, read: undefined };
   }
-  return { spec, kind: def.kind, item: undefined, fields: undefined, hasList: false };
+  return { ...common, item: undefined, fields: undefined, hasList: false, fieldList: [], read: leafReader(def) };
 }
 
 function listSchema(spec: AnySpec & { def: { kind: 'list' } }): z.ZodType {
@@ -91,11 +125,8 @@ function valueSchema(spec: AnySpec): z.ZodType {
 
 function withPresence(spec: AnySpec, schema: z.ZodType): z.ZodType {
   if (spec.presence === 'required') return schema;
-  const def = spec.def;
-  if (spec.presence === 'defaulted' && 'default' in def && def.default !== undefined) {
-    return schema.optional().default(def.default as never);
-  }
-  return schema.optional();
+  const fallback = defaultOf(spec);
+  return fallback === undefined ? schema.optional() : schema.optional().default(fallback as never);
 }
 
 function objectSchema(fields: Declaration): z.ZodType {
@@ -117,8 +148,10 @@ function objectSchema(fields: Declaration): z.ZodType {
 export class CompiledParams<D extends Declaration = Declaration> {
   /** The declaration this was compiled from. */
   readonly declaration: D;
-  /** zod schema of the un-flattened tree (wire strings in, typed values out). */
+  /** zod schema of the un-flattened tree (wire strings in, typed values out): the schema of record. */
   readonly schema: z.ZodType<InferParams<D>>;
+  /** The root parameters' nodes in declaration order (`rootNodes[rank]`). */
+  readonly rootNodes: readonly CompiledNode[];
   /** Largest accepted list index. */
   readonly maxListIndex: number;
   /** Root parameters by wire name. */
@@ -144,9 +177,10 @@ export class CompiledParams<D extends Declaration = Declaration> {
     const roots = new Map<string, CompiledRoot>();
     Object.keys(declaration).forEach((name, rank) => {
       const spec = declaration[name] as AnySpec;
-      roots.set(name, { name, spec, node: compileNode(spec), rank });
+      roots.set(name, { name, spec, node: compileNode(spec, name, rank), rank });
     });
     this.roots = roots;
+    this.rootNodes = [...roots.values()].map((root) => root.node);
     this.schema = objectSchema(declaration) as z.ZodType<InferParams<D>>;
   }
 }

@@ -80,8 +80,14 @@ export class ListBuilder {
     for (let i = 0; i < this.items.length; i++) this.items[i] = fn(this.items[i]);
   }
 
+  /** How many items were set. */
+  get size(): number {
+    return this.items.length;
+  }
+
   /**
-   * The dense array, in ascending wire-index order.
+   * The dense array, in ascending wire-index order (the wire indexes are remembered for
+   * {@link wireIndexAt} when they are not 1..n).
    *
    * @example
    * builder.toArray(); // ['i-a', 'i-b']
@@ -92,12 +98,29 @@ export class ListBuilder {
       if (count > 0 && this.indexes[count - 1] !== count) wireIndexesOf.set(this.items, this.indexes);
       return this.items;
     }
-    const order = this.indexes.map((index, position) => ({ index, position }));
-    order.sort((a, b) => a.index - b.index);
+    const order = this.sortedOrder();
     const items = order.map((entry) => this.items[entry.position]);
     const indexes = order.map((entry) => entry.index);
     if (indexes[count - 1] !== count) wireIndexesOf.set(items, indexes);
     return items;
+  }
+
+  /**
+   * The items in ascending wire-index order, with no wire indexes remembered (for values handed to a
+   * handler). The array may be the builder's own: do not use the builder afterwards.
+   *
+   * @example
+   * builder.toValues(); // ['i-a', 'i-b']
+   */
+  toValues(): unknown[] {
+    if (this.ascending) return this.items;
+    return this.sortedOrder().map((entry) => this.items[entry.position]);
+  }
+
+  private sortedOrder(): { index: number; position: number }[] {
+    const order = this.indexes.map((index, position) => ({ index, position }));
+    order.sort((a, b) => a.index - b.index);
+    return order;
   }
 }
 

@@ -4,15 +4,12 @@
  */
 import { z } from 'zod';
 import type { BooleanDef, EnumDef, FloatDef, IntegerDef, JsonDef, LongDef, StringDef } from './spec.js';
+import { booleanReader, floatReader, integerReader, longReader, Refusal, type ScalarReader } from './scalar-readers.js';
 import { isForbiddenSegment } from './wire-names.js';
 
 /** Scalar definitions (everything but lists and structs). */
 export type ScalarDef = StringDef | IntegerDef | LongDef | FloatDef | BooleanDef | EnumDef | JsonDef;
 
-const INTEGER_TEXT = /^[+-]?\d+$/;
-const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** Longest decimal text read as a long (sign + 19 digits, with room for a few leading zeros). */
-const MAX_LONG_TEXT = 24;
 /** Enum values listed in a reason, at most. */
 const MAX_LISTED_VALUES = 20;
 
@@ -23,10 +20,12 @@ function fail(ctx: Ctx, raw: string, message: string): never {
   return z.NEVER;
 }
 
-function rangeReason(min: number | bigint | undefined, max: number | bigint | undefined): string {
-  if (min !== undefined && max !== undefined) return `must be between ${min} and ${max}`;
-  if (min !== undefined) return `must be at least ${min}`;
-  return `must be at most ${max}`;
+/** A zod schema over a shared reader: the reader's refusal becomes a custom issue with its message. */
+function readerSchema<T>(read: ScalarReader<T>): z.ZodType<T, string> {
+  return z.string().transform((raw, ctx) => {
+    const value = read(raw);
+    return value instanceof Refusal ? fail(ctx, raw, value.message) : value;
+  });
 }
 
 /**
@@ -54,49 +53,6 @@ function stringSchema(def: StringDef): z.ZodType<string, string> {
     return schema.refine((value) => allowed.has(value), { error: reason });
   }
   return schema;
-}
-
-function integerSchema(def: IntegerDef): z.ZodType<number, string> {
-  const { min, max } = def;
-  const reason = rangeReason(min, max);
-  return z.string().transform((raw, ctx) => {
-    if (!INTEGER_TEXT.test(raw)) return fail(ctx, raw, 'must be an integer');
-    const value = Number(raw);
-    if (value < min || value > max) return fail(ctx, raw, reason);
-    return value === 0 ? 0 : value; // "-0" → 0
-  });
-}
-
-function longSchema(def: LongDef): z.ZodType<bigint, string> {
-  const { min, max } = def;
-  const reason = rangeReason(min, max);
-  return z.string().transform((raw, ctx) => {
-    if (!INTEGER_TEXT.test(raw)) return fail(ctx, raw, 'must be an integer');
-    if (raw.length > MAX_LONG_TEXT) return fail(ctx, raw, reason);
-    const value = BigInt(raw);
-    if (value < min || value > max) return fail(ctx, raw, reason);
-    return value;
-  });
-}
-
-function floatSchema(def: FloatDef): z.ZodType<number, string> {
-  const { min, max } = def;
-  const reason = rangeReason(min, max);
-  return z.string().transform((raw, ctx) => {
-    if (!FLOAT_TEXT.test(raw)) return fail(ctx, raw, 'must be a decimal number');
-    const value = Number(raw);
-    if (!Number.isFinite(value)) return fail(ctx, raw, 'must be a finite number');
-    if ((min !== undefined && value < min) || (max !== undefined && value > max)) return fail(ctx, raw, reason);
-    return value;
-  });
-}
-
-function booleanSchema(): z.ZodType<boolean, string> {
-  return z.string().transform((raw, ctx) => {
-    if (raw === 'true') return true;
-    if (raw === 'false') return false;
-    return fail(ctx, raw, 'must be true or false');
-  });
 }
 
 function enumSchema(def: EnumDef): z.ZodType<string, string> {
@@ -138,13 +94,13 @@ export function scalarSchema(def: ScalarDef): z.ZodType<unknown, string> {
     case 'string':
       return stringSchema(def);
     case 'integer':
-      return integerSchema(def);
+      return readerSchema(integerReader(def));
     case 'long':
-      return longSchema(def);
+      return readerSchema(longReader(def));
     case 'float':
-      return floatSchema(def);
+      return readerSchema(floatReader(def));
     case 'boolean':
-      return booleanSchema();
+      return readerSchema(booleanReader(def));
     case 'enum':
       return enumSchema(def);
     case 'json':

@@ -6,18 +6,11 @@
  *
  * Problems found here are collected, not thrown; the parser picks the one to report.
  */
-import { RESOLVED_NAME_CACHE_SIZE, type CompiledNode, type CompiledParams, type CompiledRoot, type ResolvedName } from './compile.js';
+import type { CompiledNode, CompiledParams, CompiledRoot, ResolvedName } from './compile.js';
 import { ListBuilder } from './list-builder.js';
+import { resolveDottedName, shapeReason } from './resolve-name.js';
 import type { FlatParams, ParamIssue } from './spec.js';
-import {
-  COMMON_PARAMETERS,
-  echoName,
-  hasForbiddenSegment,
-  isForbiddenSegment,
-  listIndexReason,
-  parseListIndex,
-  SILENTLY_ACCEPTED_PARAMETERS,
-} from './wire-names.js';
+import { COMMON_PARAMETERS, echoName, isForbiddenSegment, SILENTLY_ACCEPTED_PARAMETERS } from './wire-names.js';
 
 type Node = Record<string, unknown>;
 
@@ -56,19 +49,14 @@ function issueAt(root: CompiledRoot, key: string, reason: string): RankedIssue {
   return { kind: 'invalid', name: echoName(key), reason, rank: root.rank, key };
 }
 
-function isTolerated(name: string): boolean {
+/**
+ * True for a business name strict mode accepts undeclared: a common parameter or one real SDKs add.
+ *
+ * @example
+ * isTolerated('RegionId'); // true
+ */
+export function isTolerated(name: string): boolean {
   return COMMON_PARAMETERS.has(name) || SILENTLY_ACCEPTED_PARAMETERS.has(name);
-}
-
-function shapeReason(kind: CompiledNode['kind']): string {
-  switch (kind) {
-    case 'list':
-      return 'is a repeat list: send Name.1, Name.2, …';
-    case 'struct':
-      return 'is a struct: send Name.Field';
-    default:
-      return 'has sub-names but the parameter is not a list or struct';
-  }
 }
 
 function finish(node: CompiledNode, value: unknown): unknown {
@@ -123,14 +111,13 @@ function setChild(parent: Node | ListBuilder, slot: string | number, child: unkn
 export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, strict: boolean): GuidedTree {
   const tree = Object.create(null) as Node;
   const roots = compiled.roots;
-  const maxIndex = compiled.maxListIndex;
   let forbidden: string | undefined;
   let unsupported: string | undefined;
   let structural: RankedIssue | undefined;
 
   for (const key of Object.keys(flat)) {
     const value = flat[key];
-    let dot = key.indexOf('.');
+    const dot = key.indexOf('.');
     if (dot === -1) {
       const root = roots.get(key);
       if (root === undefined) {
@@ -145,68 +132,24 @@ export function unflattenGuided(compiled: CompiledParams, flat: FlatParams, stri
       continue;
     }
 
-    const known = compiled.resolvedNames.get(key);
-    if (known !== undefined) {
-      if (typeof value === 'string') place(tree, known, value);
-      else structural = earlier(structural, issueAt(known.root, key, REPEATED));
-      continue;
-    }
-    if (hasForbiddenSegment(key)) {
-      forbidden = smaller(forbidden, key);
-      continue;
-    }
-    const root = roots.get(key.slice(0, dot));
-    if (root === undefined) {
-      if (strict) unsupported = smaller(unsupported, key);
-      continue;
-    }
-
-    // Check the whole name against the declaration before creating anything, so an ignored name
-    // (undeclared struct field) leaves no empty list or struct behind.
-    const steps: (string | number)[] = [];
-    const containers: ('list' | 'struct')[] = [];
-    let node = root.node;
-    let reason: string | undefined;
-    let ignored = false;
-    while (dot !== -1) {
-      const start = dot + 1;
-      dot = key.indexOf('.', start);
-      const end = dot === -1 ? key.length : dot;
-      if (node.kind === 'list') {
-        const index = parseListIndex(key, maxIndex, start, end);
-        if (index === 0) {
-          reason = listIndexReason(maxIndex);
+    const resolved = resolveDottedName(compiled, key, dot);
+    if ('kind' in resolved) {
+      switch (resolved.kind) {
+        case 'forbidden':
+          forbidden = smaller(forbidden, key);
           break;
-        }
-        steps.push(index);
-        containers.push('list');
-        node = node.item as CompiledNode;
-      } else if (node.kind === 'struct') {
-        const segment = key.slice(start, end);
-        const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment);
-        if (field === undefined) {
+        case 'undeclared-root':
+        case 'undeclared-field':
           if (strict) unsupported = smaller(unsupported, key);
-          ignored = true;
           break;
-        }
-        steps.push(segment);
-        containers.push('struct');
-        node = field;
-      } else {
-        reason = shapeReason(node.kind);
-        break;
+        case 'structural':
+          structural = earlier(structural, issueAt(resolved.root, key, resolved.reason));
+          break;
       }
-    }
-    if (ignored) continue;
-    if (reason === undefined && (node.kind === 'list' || node.kind === 'struct')) reason = shapeReason(node.kind);
-    if (reason !== undefined) {
-      structural = earlier(structural, issueAt(root, key, reason));
       continue;
     }
-    const resolved: ResolvedName = { root, steps, containers };
-    if (compiled.resolvedNames.size < RESOLVED_NAME_CACHE_SIZE) compiled.resolvedNames.set(key, resolved);
     if (typeof value === 'string') place(tree, resolved, value);
-    else structural = earlier(structural, issueAt(root, key, REPEATED));
+    else structural = earlier(structural, issueAt(resolved.root, key, REPEATED));
   }
 
   if (forbidden === undefined && unsupported === undefined) {
