@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/loadtest.ts                      # 60 s on Koa
  *   LOADTEST_SECONDS=20 LOADTEST_FRAMEWORK=koa,express npx tsx bench/loadtest.ts
- *   LOADTEST_SOAK=1 npx tsx bench/loadtest.ts      # soak: ≥ 10 min and ≥ 1,000,000 distinct nonces
+ *   LOADTEST_SOAK=1 npx tsx bench/loadtest.ts      # soak: ≥ 10 min and ≥ 1,000,000 distinct nonces (≤ 30 min)
  *
  * | variable | default | meaning |
  * |---|---|---|
@@ -14,12 +14,14 @@
  * | `LOADTEST_FRAMEWORK` | `koa` | `koa`, `express`, or both comma-separated (one run each) |
  * | `LOADTEST_CONNECTIONS` | 16 | autocannon connections |
  * | `LOADTEST_SOAK` | unset | `1`: soak mode, memory sampled every chunk |
- * | `LOADTEST_NONCES` | 1000000 | soak: distinct valid nonces to send at least (bounded by 2 × the length) |
+ * | `LOADTEST_NONCES` | 1000000 | soak: distinct valid nonces to send at least (bounded by `LOADTEST_MAX_SECONDS`) |
+ * | `LOADTEST_MAX_SECONDS` | 3 × `LOADTEST_SECONDS` | soak: the longest run, nonce target reached or not |
  * | `LOADTEST_CHUNK_SECONDS` | 30 | soak: autocannon run length between memory samples |
  *
  * Exit status 1 when any response was not a well-formed envelope, had a status its kind does not
  * allow, errored or timed out, or when the service reported a server bug.
  */
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { cannonRequest, drawKind, MIX, type RequestKind } from './campaign/mix.js';
 import { envelopeProblem } from './campaign/envelope-check.js';
@@ -32,6 +34,7 @@ const FRAMEWORKS = (process.env.LOADTEST_FRAMEWORK ?? 'koa').split(',').map((f) 
 const CONNECTIONS = Number(process.env.LOADTEST_CONNECTIONS ?? 16);
 const NONCE_TARGET = Number(process.env.LOADTEST_NONCES ?? 1_000_000);
 const CHUNK_SECONDS = Number(process.env.LOADTEST_CHUNK_SECONDS ?? 30);
+const MAX_SECONDS = Number(process.env.LOADTEST_MAX_SECONDS ?? 3 * SECONDS);
 
 /** What the checks counted. */
 interface Tally {
@@ -121,12 +124,13 @@ async function runFramework(framework: string): Promise<boolean> {
     samples.push(start);
     printSample('start', start, 0);
     const started = Date.now();
+    const generatorCpu = process.cpuUsage();
     const elapsed = () => (Date.now() - started) / 1000;
     if (!SOAK) {
       chunks.push(await runChunk(service.port, SECONDS, tally));
     } else {
-      // Chunks until both the least length and the nonce target are reached, bounded by twice the length.
-      while (elapsed() < 2 * SECONDS && (elapsed() < SECONDS || tally.validNonces < NONCE_TARGET)) {
+      // Chunks until both the least length and the nonce target are reached, bounded by MAX_SECONDS.
+      while (elapsed() + CHUNK_SECONDS <= MAX_SECONDS && (elapsed() < SECONDS || tally.validNonces < NONCE_TARGET)) {
         chunks.push(await runChunk(service.port, CHUNK_SECONDS, tally));
         const sample = await service.sample();
         samples.push(sample);
@@ -136,13 +140,14 @@ async function runFramework(framework: string): Promise<boolean> {
     const end = await service.sample();
     samples.push(end);
     printSample('end', end, tally.validNonces);
-    return report(framework, tally, chunks, samples);
+    const generator = process.cpuUsage(generatorCpu);
+    return report(framework, tally, chunks, samples, (generator.user + generator.system) / 1e6 / elapsed());
   } finally {
     await service.stop();
   }
 }
 
-function report(framework: string, tally: Tally, chunks: readonly Chunk[], samples: readonly ServiceSample[]): boolean {
+function report(framework: string, tally: Tally, chunks: readonly Chunk[], samples: readonly ServiceSample[], generatorCores: number): boolean {
   const requests = chunks.reduce((sum, c) => sum + c.requests, 0);
   const seconds = chunks.reduce((sum, c) => sum + c.seconds, 0);
   const errors = chunks.reduce((sum, c) => sum + c.errors + c.timeouts, 0);
@@ -154,7 +159,8 @@ function report(framework: string, tally: Tally, chunks: readonly Chunk[], sampl
   console.log(`  responses checked: ${tally.responses}; not well-formed envelopes: ${tally.notEnvelope}; unexpected statuses: ${tally.unexpectedStatus}; connection errors/timeouts: ${errors}; server bugs reported: ${end.reportedBugs}`);
   console.log(`  distinct valid nonces sent: ${tally.validNonces}; RSS ${mb(start.rss)} → ${mb(end.rss)}; heap ${mb(start.heapUsed)} → ${mb(end.heapUsed)}`);
   // Whether the service or the load generator was the bottleneck: the service's share of one core.
-  console.log(`  service CPU: ${(((end.cpuMicros - start.cpuMicros) / 1e6 / seconds) * 100).toFixed(0)}% of one core (the load generator signs every request and parses every response in this process)`);
+  const serviceShare = (((end.cpuMicros - start.cpuMicros) / 1e6 / seconds) * 100).toFixed(0);
+  console.log(`  CPU: service ${serviceShare}% of one core, load generator ${(generatorCores * 100).toFixed(0)}% (it signs every request and parses every response); ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   if (samples.length > 3) {
     // "Flat after warm-up": from the first sample after warm-up (a third of the way in) to the end.
     const warm = samples[Math.floor(samples.length / 3)] as ServiceSample;

@@ -82,14 +82,17 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
   const started = Date.now();
   const now = () => Date.now() - started;
 
-  // Tokens: a new epoch at every fault injection, so that no token crosses into a Redis that
-  // lost its data (a retry there would rightly run again).
+  // Tokens: no token may be retried across a Redis that lost its data (the retry would rightly
+  // run again there). So before a kill or a restart the load goes quiet for DRAIN_MS (new tokens
+  // are single-use, nothing in flight is retried), and a new epoch of tokens starts after it.
   let epoch = 0;
   /** Tokens of the current epoch that may be retried. */
   let recent: string[] = [];
+  let quiet = false;
   const newEpoch = () => {
     epoch++;
     recent = [];
+    quiet = false;
   };
   let retries = 0;
   const tokenRegion = new Map<string, string>();
@@ -100,13 +103,13 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
   let notEnvelope = 0;
 
   function nextToken(): string {
-    if (recent.length > 0 && Math.random() < 0.5) {
+    if (!quiet && recent.length > 0 && Math.random() < 0.5) {
       retries++;
       return recent[Math.floor(Math.random() * recent.length)] as string;
     }
     const token = `e${epoch}-${randomUUID()}`;
     tokenRegion.set(token, REGIONS[Math.floor(Math.random() * REGIONS.length)] as string);
-    recent = [...recent.slice(-49), token];
+    if (!quiet) recent = [...recent.slice(-49), token];
     return token;
   }
 
@@ -162,22 +165,28 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
   });
 
   const windows: { fault: FaultWindow['fault']; injectedAt: number; liftedAt: number }[] = [];
-  const at = (fraction: number) => sleep(Math.max(0, options.seconds * 1000 * fraction - now()));
+  const at = (fraction: number, beforeMs = 0) => sleep(Math.max(0, options.seconds * 1000 * fraction - beforeMs - now()));
+  /** Longer than the service's Redis command timeout (1 s) plus a slow request's latency. */
+  const DRAIN_MS = 2000;
   const schedule = (async () => {
+    await at(0.15, DRAIN_MS);
+    quiet = true;
     await at(0.15);
-    newEpoch();
     let injectedAt = now();
     log(`${(injectedAt / 1000).toFixed(1)} s: SIGKILL redis-server`);
     await redis.kill('SIGKILL');
+    newEpoch(); // the data is gone: tokens from now on are new
     await at(0.3);
     await redis.restart();
     windows.push({ fault: 'kill', injectedAt, liftedAt: now() });
     log(`${(now() / 1000).toFixed(1)} s: redis-server started again (empty)`);
+    await at(0.5, DRAIN_MS);
+    quiet = true;
     await at(0.5);
-    newEpoch();
     injectedAt = now();
     log(`${(injectedAt / 1000).toFixed(1)} s: graceful restart (SIGTERM, start)`);
     await redis.restart();
+    newEpoch();
     windows.push({ fault: 'graceful restart', injectedAt, liftedAt: now() });
     await at(0.7);
     newEpoch();

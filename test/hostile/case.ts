@@ -56,7 +56,12 @@ export interface HostileCase {
   readonly setup?: readonly HostileRequest[];
 }
 
-/** Parameters every business call carries (Action and Version first, as SDKs send). */
+/**
+ * Parameters every business call carries (Action and Version first, as SDKs send).
+ *
+ * @example
+ * call('DescribeInstances', ['RegionId', 'cn-hangzhou']); // [['Action', …], ['Version', '2014-05-26'], ['RegionId', …]]
+ */
 export function call(action: string, ...rest: Pairs): Pairs {
   return [['Action', action], ['Version', ECS_VERSION], ...rest];
 }

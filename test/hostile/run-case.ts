@@ -30,7 +30,13 @@ async function envelopeProblems(label: string, request: HostileRequest, port: nu
   }
 }
 
-/** Errors the package reported as server bugs: they carry the RequestId it answered. */
+/**
+ * Errors the package reported as server bugs: they carry the RequestId it answered (Koa's own
+ * connection errors do not).
+ *
+ * @example
+ * assert.deepEqual(packageReports(service), []);
+ */
 export function packageReports(service: HostileService): Error[] {
   return service.reported.filter((err) => typeof (err as { requestId?: unknown }).requestId === 'string');
 }

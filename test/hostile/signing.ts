@@ -35,7 +35,12 @@ function union(...lists: Pairs[]): Record<string, string | string[]> {
   return out;
 }
 
-/** A POP timestamp without milliseconds, e.g. `2026-11-29T18:43:17Z`. */
+/**
+ * A POP timestamp without milliseconds.
+ *
+ * @example
+ * popTimestamp(new Date('2026-11-29T18:43:17.123Z')); // '2026-11-29T18:43:17Z'
+ */
 export function popTimestamp(date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
