@@ -114,7 +114,9 @@ describe('Redis killed and restarted under load (two instances)', function () {
       }
       // Nothing else was ever answered: no Throttling, no replay errors, no 500.
       const all = new Set(samples.map((s) => s.outcome));
-      for (const outcome of all) assert.ok(outcome === '200' || outcome === '503 ServiceUnavailable', outcome);
+      for (const outcome of all) {
+        assert.ok(outcome === '200' || outcome === '503 ServiceUnavailable', `${outcome}: ${JSON.stringify(samples.filter((s) => s.outcome === outcome).slice(0, 3))}; ${instances.map((i) => i.stderr()).join('\n')}`);
+      }
       const late = samples.filter((s) => s.startedAt >= recoveredAt + 500);
       assert.ok(late.every((s) => s.outcome === '200'), JSON.stringify(late.filter((s) => s.outcome !== '200').slice(0, 5)));
       for (const instance of instances) assert.ok(alive(instance), `${instance.name} crashed: ${instance.stderr()}`);

@@ -7,7 +7,8 @@
  * Protection, all in Redis: signatureAuthenticator (nonces in a RedisStore), rateLimitThrottler,
  * clientTokenGuard (RedisStore). Actions:
  * - `CreateThing` (signed, idempotent): INCRs `two:runs:<ClientToken>` in Redis (the side-effect
- *   counter the tests read), waits 100 ms, returns `{ ThingId, Instance, Run }`.
+ *   counter the tests read; a failed INCR is ServiceUnavailable), waits 100 ms, returns
+ *   `{ ThingId, Instance, Run }`.
  * - `DescribeThings`, `Limited` (signed; Limited: 20 per 60 s), `Rate` (signed; 10 per 1 s).
  * - `Ping` (anonymous; throttling fail-closed), `OpenPing` (anonymous; throttling fail-open).
  */
@@ -20,6 +21,7 @@ import {
   clientTokenGuard,
   createRpcApi,
   envelope,
+  errors,
   koaRpc,
   p,
   rateLimitThrottler,
@@ -54,11 +56,13 @@ async function main(): Promise<void> {
     incr = async (key) => Number(await nr.sendCommand(['INCR', key]));
   }
 
-  const store = new RedisStore({ client, prefix: 'two:', commandTimeoutMs: 500 });
+  // Generous bounds: a busy CI machine must not turn a slow answer into a 503 in the tests that expect
+  // none (a killed Redis fails at once anyway: the client is no longer connected).
+  const store = new RedisStore({ client, prefix: 'two:', commandTimeoutMs: 2_000 });
   const problems = { throttle: 0, idempotency: 0 };
   const limits = { limit: { points: 100_000, durationSeconds: 60 }, actions: { Limited: { points: 20, durationSeconds: 60 }, Rate: { points: 10, durationSeconds: 1 } } };
-  const closed = rateLimitThrottler({ ...limits, redis: client, keyPrefix: 'two:throttle', onError: () => void problems.throttle++ });
-  const open = rateLimitThrottler({ ...limits, redis: client, keyPrefix: 'two:throttle', onStoreError: 'fail-open', onError: () => void problems.throttle++ });
+  const closed = rateLimitThrottler({ ...limits, redis: client, keyPrefix: 'two:throttle', timeoutMs: 2_000, onError: () => void problems.throttle++ });
+  const open = rateLimitThrottler({ ...limits, redis: client, keyPrefix: 'two:throttle', timeoutMs: 2_000, onStoreError: 'fail-open', onError: () => void problems.throttle++ });
   const throttle: Throttler = (request, key) => (key.action === 'OpenPing' ? open(request, key) : closed(request, key));
 
   const api = createRpcApi<Koa.Context>({
@@ -72,7 +76,13 @@ async function main(): Promise<void> {
     params: { Name: p.string({ maxLength: 32 }) },
     handler: async (_params, ctx) => {
       const token = String(ctx.state.openapi?.params.all.ClientToken ?? '');
-      const run = await incr(`two:runs:${token}`);
+      let run: number;
+      try {
+        run = await incr(`two:runs:${token}`);
+      } catch (cause) {
+        // The handler's own Redis write failed (Redis went away mid-request): a temporary failure.
+        throw new errors.ServiceUnavailable({ cause });
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
       return { ThingId: `thing-${token}-${instance}`, Instance: instance, Run: run };
     },
@@ -84,6 +94,10 @@ async function main(): Promise<void> {
 
   const app = new Koa();
   app.silent = true;
+  // Bugs (500) are printed, so that a test that sees one can show why.
+  app.on('error', (err: Error) => {
+    if ((err as { status?: number }).status === undefined || (err as { status?: number }).status === 500) process.stderr.write(`[${instance}] ${err.stack ?? String(err)}\n`);
+  });
   app.use(envelope({ hostId: `instance-${instance}` }));
   app.use(koaRpc(api));
   const server = createServer(app.callback());
