@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import express from 'express';
-import { envelope as expressEnvelope, errorHandler } from '../../lib/express/index.js';
+import { envelope as expressEnvelope, errorHandler, expressRpc as packageExpressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
 import { envelope, koaRpc } from '../../lib/index.js';
 import { signatureAuthenticator, staticCredentials, type StaticKey } from '../../lib/auth/index.js';
 import { MemoryStore, type Store } from '../../lib/stores/index.js';
@@ -23,8 +23,14 @@ import { expressRpc, type ExpressContext } from '../../examples/ecs/express-rpc.
 import { MemoryInstanceRepository } from '../../examples/ecs/instances.js';
 import { ECS_HOST_ID } from '../../examples/ecs/service.js';
 
-export type Framework = 'koa' | 'express';
-export const FRAMEWORKS: readonly Framework[] = ['koa', 'express'];
+/**
+ * - `koa`: `envelope()` + `koaRpc(api)`, as the example serves Koa;
+ * - `express`: the Express `envelope()` + the example's own `expressRpc` adapter, as the example
+ *   serves Express;
+ * - `express-rpc`: the Express `envelope()` + the package's `expressRpc(api)`.
+ */
+export type Framework = 'koa' | 'express' | 'express-rpc';
+export const FRAMEWORKS: readonly Framework[] = ['koa', 'express', 'express-rpc'];
 
 /** The keys the service accepts (the example's demo keys). */
 export const KEY = { accessKeyId: 'testid', secret: 'testsecret' } as const;
@@ -81,7 +87,8 @@ function listener(framework: Framework, api: EcsApiOptions, reported: Error[]): 
   const app = express();
   app.disable('x-powered-by');
   app.use(expressEnvelope({ ...envelopeOptions, onError: (err) => reported.push(err) }));
-  app.use(expressRpc(createEcsApi<ExpressContext>(api)));
+  if (framework === 'express') app.use(expressRpc(createEcsApi<ExpressContext>(api)));
+  else app.use(packageExpressRpc(createEcsApi<ExpressRpcContext>(api)));
   app.use(errorHandler());
   return app;
 }
