@@ -57,6 +57,33 @@ export function namesMayOrderDifferently(names: readonly string[]): boolean {
   return names.some((name) => SURROGATE.test(name));
 }
 
+/** True when some name holds a surrogate (only then can the two orders differ). */
+function anySurrogate(names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (SURROGATE.test(names[i] as string)) return true;
+  return false;
+}
+
+/** True when `names` are already in ascending UTF-16 order (clients usually send them sorted). */
+function isSortedUtf16(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if ((names[i - 1] as string) >= (names[i] as string)) return false;
+  return true;
+}
+
+/**
+ * The names of `params` but `exclude`, in `order`. Without a surrogate in any name the two orders are
+ * the same as the built-in string order, so the native comparison (and no sort at all when the names
+ * arrive sorted) gives exactly what the code-point comparator would.
+ */
+function orderedNames(params: ParamMap, exclude: readonly string[], order: NameOrder): string[] {
+  const keys = Object.keys(params);
+  const names = exclude.length === 0 ? keys : keys.filter((name) => !exclude.includes(name));
+  if (order === 'code-point' && anySurrogate(names)) names.sort(compareCodePoints);
+  else if (!isSortedUtf16(names)) names.sort(compareUtf16);
+  return names;
+}
+
+const NO_EXCLUSIONS: readonly string[] = [];
+
 /**
  * Build the canonical query string: names sorted (see {@link NameOrder}), each `enc(name)=enc(value)`
  * (empty values keep the `=`), joined with `&`. A repeated name (array value) emits one pair per value,
@@ -73,18 +100,53 @@ export function canonicalQuery(
   params: ParamMap,
   options: { readonly exclude?: readonly string[]; readonly order?: NameOrder } = {},
 ): string {
-  const exclude = options.exclude ?? [];
-  const names = Object.keys(params).filter((name) => !exclude.includes(name));
-  names.sort(options.order === 'utf16' ? compareUtf16 : compareCodePoints);
-  const pairs: string[] = [];
-  for (const name of names) {
-    const encodedName = popEncode(name);
+  return joinPairs(params, options, '=', '&', false);
+}
+
+/**
+ * `popEncode(canonicalQuery(params, options))`, built directly: the canonical string is ASCII made of
+ * unreserved characters, `%`, `=` and `&`, so encoding it again only turns those three into `%25`,
+ * `%3D` and `%26`, piece by piece. This is the form Signature V1 signs.
+ *
+ * @example
+ * const p = Object.assign(Object.create(null), { Timestamp: '2016-02-23T12:46:24Z', Action: 'A' });
+ * canonicalQueryEncoded(p); // 'Action%3DA%26Timestamp%3D2016-02-23T12%253A46%253A24Z'
+ */
+export function canonicalQueryEncoded(
+  params: ParamMap,
+  options: { readonly exclude?: readonly string[]; readonly order?: NameOrder } = {},
+): string {
+  return joinPairs(params, options, '%3D', '%26', true);
+}
+
+/** `%` of an encoded piece encoded once more. */
+function encodePercents(encoded: string): string {
+  return encoded.indexOf('%') === -1 ? encoded : encoded.replaceAll('%', '%25');
+}
+
+function joinPairs(
+  params: ParamMap,
+  options: { readonly exclude?: readonly string[]; readonly order?: NameOrder },
+  equals: string,
+  and: string,
+  twice: boolean,
+): string {
+  const names = orderedNames(params, options.exclude ?? NO_EXCLUSIONS, options.order ?? 'code-point');
+  let out = '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    let encodedName = popEncode(name);
+    if (twice) encodedName = encodePercents(encodedName);
     const value = params[name];
     if (typeof value === 'string') {
-      pairs.push(encodedName + '=' + popEncode(value));
+      const encodedValue = twice ? encodePercents(popEncode(value)) : popEncode(value);
+      out += (out.length === 0 ? '' : and) + encodedName + equals + encodedValue;
     } else if (value !== undefined) {
-      for (const v of value) pairs.push(encodedName + '=' + popEncode(v));
+      for (const v of value) {
+        const encodedValue = twice ? encodePercents(popEncode(v)) : popEncode(v);
+        out += (out.length === 0 ? '' : and) + encodedName + equals + encodedValue;
+      }
     }
   }
-  return pairs.join('&');
+  return out;
 }

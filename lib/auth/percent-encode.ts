@@ -11,6 +11,11 @@ const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 /** What `encodeURIComponent` leaves literal but RFC 3986 (POP) encodes. */
 const SUB_DELIMS_LEFT_RAW = /[!'()*]/g;
 
+/** `%XY` for every ASCII code that POP encodes, `undefined` for the unreserved ones. */
+const ASCII_ESCAPES: readonly (string | undefined)[] = Array.from({ length: 0x80 }, (_, code) =>
+  UNRESERVED_ONLY.test(String.fromCharCode(code)) ? undefined : '%' + (code < 0x10 ? '0' : '') + code.toString(16).toUpperCase(),
+);
+
 function encodeSubDelim(ch: string): string {
   return '%' + ch.charCodeAt(0).toString(16).toUpperCase();
 }
@@ -46,6 +51,23 @@ function encodeUtf8Bytes(s: string): string {
  */
 export function popEncode(s: string): string {
   if (UNRESERVED_ONLY.test(s)) return s;
+  // ASCII text (timestamps, signatures, most values) is encoded here, one escape per reserved character.
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 0x80) return encodeUnicode(s);
+    const escape = ASCII_ESCAPES[code];
+    if (escape !== undefined) {
+      out += s.slice(from, i) + escape;
+      from = i + 1;
+    }
+  }
+  return out + s.slice(from);
+}
+
+/** Text with non-ASCII characters: the UTF-8 bytes of each, percent-encoded. */
+function encodeUnicode(s: string): string {
   let encoded: string;
   try {
     encoded = encodeURIComponent(s);

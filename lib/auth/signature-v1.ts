@@ -5,15 +5,17 @@
 import { createHmac } from 'node:crypto';
 import {
   canonicalQuery,
+  canonicalQueryEncoded,
   namesMayOrderDifferently,
   type NameOrder,
   type ParamMap,
 } from './canonical-query.js';
 import { constantTimeEqual } from './constant-time.js';
-import { popEncode } from './percent-encode.js';
 
 /** The only parameter left out of the V1 string to sign. */
 export const V1_SIGNATURE_PARAM = 'Signature';
+
+const V1_EXCLUDED: readonly string[] = [V1_SIGNATURE_PARAM];
 
 /** Canonical base64 of a 20-byte HMAC-SHA1: 26 free chars, one whose low 2 bits are zero, then `=`. */
 const WELL_FORMED_V1_SIGNATURE = /^[A-Za-z0-9+/]{26}[AEIMQUYcgkosw048]=$/;
@@ -34,7 +36,7 @@ const WELL_FORMED_V1_SIGNATURE = /^[A-Za-z0-9+/]{26}[AEIMQUYcgkosw048]=$/;
  * canonicalQueryV1(params); // 'AccessKeyId=testid&Action=DescribeRegions'
  */
 export function canonicalQueryV1(params: ParamMap, order: NameOrder = 'code-point'): string {
-  return canonicalQuery(params, { exclude: [V1_SIGNATURE_PARAM], order });
+  return canonicalQuery(params, { exclude: V1_EXCLUDED, order });
 }
 
 /**
@@ -48,7 +50,8 @@ export function canonicalQueryV1(params: ParamMap, order: NameOrder = 'code-poin
  * stringToSignV1('GET', params); // 'GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions…'
  */
 export function stringToSignV1(method: string, params: ParamMap, order: NameOrder = 'code-point'): string {
-  return method + '&%2F&' + popEncode(canonicalQueryV1(params, order));
+  // = method + '&%2F&' + popEncode(canonicalQueryV1(params, order)), without encoding the long string twice
+  return method + '&%2F&' + canonicalQueryEncoded(params, { exclude: V1_EXCLUDED, order });
 }
 
 /**
