@@ -1,7 +1,8 @@
 /**
  * The V3 signature algorithms this server can verify and their hash functions (protocol.md §5.2 step 7).
  */
-import { createHash, createHmac, getHashes } from 'node:crypto';
+import { getHashes } from 'node:crypto';
+import { digest, hmac } from './digests.js';
 
 /** Algorithm names that may appear at the start of an `Authorization` header. */
 export type V3Algorithm = 'ACS3-HMAC-SHA256' | 'ACS3-HMAC-SM3';
@@ -45,7 +46,7 @@ export function supportedV3Algorithms(): V3Algorithm[] {
  * hashHexV3(Buffer.alloc(0)); // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
  */
 export function hashHexV3(data: Buffer | string, algorithm: V3Algorithm = 'ACS3-HMAC-SHA256'): string {
-  return createHash(HASH_OF[algorithm]).update(data).digest('hex');
+  return digest(HASH_OF[algorithm], data, 'hex');
 }
 
 /**
@@ -55,5 +56,5 @@ export function hashHexV3(data: Buffer | string, algorithm: V3Algorithm = 'ACS3-
  * hmacHexV3('YourAccessKeySecret', 'ACS3-HMAC-SHA256\n7ea0…'); // '06563a9e…'
  */
 export function hmacHexV3(key: string, data: string, algorithm: V3Algorithm = 'ACS3-HMAC-SHA256'): string {
-  return createHmac(HASH_OF[algorithm], key).update(data, 'utf8').digest('hex');
+  return hmac(HASH_OF[algorithm], key, data, 'hex');
 }

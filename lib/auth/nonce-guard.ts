@@ -3,6 +3,7 @@
  */
 import * as crypto from 'node:crypto';
 import { errors } from '../core/errors/index.js';
+import { digest } from './digests.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
 import type { Store } from '../stores/store.js';
 
@@ -24,11 +25,6 @@ export interface NonceGuardOptions {
 /** Tells this process's claims apart from other processes' in a shared store. */
 const PROCESS_TAG = crypto.randomBytes(9).toString('base64url');
 
-type OneShotHash = (algorithm: string, data: string, encoding: 'base64url') => string;
-/** `crypto.hash` (Node >= 20.12) is several times cheaper than a `createHash` object for small inputs. */
-const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
-const sha256Base64url: (data: string) => string =
-  typeof oneShot === 'function' ? (data) => oneShot('sha256', data, 'base64url') : (data) => crypto.createHash('sha256').update(data, 'utf8').digest('base64url');
 
 /**
  * Claims nonces in a {@link Store} with an atomic set-if-absent.
@@ -65,7 +61,7 @@ export class NonceGuard {
    * guard.keyOf('ak', 'n1'); // 'nonce:Xb3…' (43 base64url characters after the prefix)
    */
   keyOf(accessKeyId: string, nonce: string): string {
-    return this.#prefix + sha256Base64url(`${accessKeyId.length}:${accessKeyId}${nonce}`);
+    return this.#prefix + digest('sha256', `${accessKeyId.length}:${accessKeyId}${nonce}`, 'base64url');
   }
 
   /**

@@ -2,7 +2,6 @@
  * Alibaba Cloud OpenAPI Signature V1 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`),
  * protocol.md §4. Pure functions: the caller supplies the decoded parameters and the received method.
  */
-import { createHmac } from 'node:crypto';
 import {
   canonicalQuery,
   canonicalQueryEncoded,
@@ -11,6 +10,7 @@ import {
   type ParamMap,
 } from './canonical-query.js';
 import { constantTimeEqual } from './constant-time.js';
+import { hmac } from './digests.js';
 
 /** The only parameter left out of the V1 string to sign. */
 export const V1_SIGNATURE_PARAM = 'Signature';
@@ -64,7 +64,7 @@ export function stringToSignV1(method: string, params: ParamMap, order: NameOrde
  * signV1(stringToSignV1('GET', params), 'testsecret'); // 'OLeaidS1JvxuMvnyHOwuJ+uX5qY=' for TV-1
  */
 export function signV1(stringToSign: string, accessKeySecret: string): string {
-  return createHmac('sha1', accessKeySecret + '&').update(stringToSign, 'utf8').digest('base64');
+  return hmac('sha1', accessKeySecret + '&', stringToSign, 'base64');
 }
 
 /**
