@@ -6,12 +6,24 @@
 /** The gateway's clock-skew allowance: ±15 minutes (`InvalidTimeStamp.Expired` outside it). */
 export const DEFAULT_TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
 
-/**
- * `YYYY-MM-DDThh:mm:ssZ` with an optional `.f` … `.fffffffff` fraction. Upper-case `T` and `Z` only;
- * no offsets, no lower case, no spaces. 1–9 fraction digits: aliyun-sdk sends 3 (`toISOString()`),
- * hand-written clients using Java's `Instant.toString()` send 3, 6 or 9.
+/*
+ * The accepted form: `YYYY-MM-DDThh:mm:ssZ` with an optional `.f` … `.fffffffff` fraction, i.e.
+ * /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/ (ASCII digits). Upper-case
+ * `T` and `Z` only; no offsets, no lower case, no spaces. 1–9 fraction digits: aliyun-sdk sends 3
+ * (`toISOString()`), hand-written clients using Java's `Instant.toString()` send 3, 6 or 9.
+ * Read by hand (no regular expression, no Date object): it runs on every signed request.
  */
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/** The value of the ASCII digits `text[start, start + count)`, or -1 if one is not a digit. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -22,9 +34,19 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
 /**
  * Parse a POP timestamp strictly. Impossible dates (`2023-02-30`, `24:00:00`, leap second `:60`) are
- * rejected; the fraction is truncated to milliseconds.
+ * rejected; the fraction is truncated to milliseconds; years 0000–0099 are literal (no 19xx mapping).
  *
  * @param value the received text
  * @returns epoch milliseconds, or `undefined` when the text is not a valid timestamp
@@ -34,22 +56,37 @@ function daysInMonth(year: number, month: number): number {
  * parseTimestamp('2023-02-30T00:00:00Z');     // undefined
  */
 export function parseTimestamp(value: string): number | undefined {
-  const m = TIMESTAMP.exec(value);
-  if (m === null) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
-  const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
+  const length = value.length;
+  if (length < 20 || length > 30 || length === 21 || value.charCodeAt(length - 1) !== 0x5a /* Z */) return undefined;
+  if (
+    value.charCodeAt(4) !== 0x2d /* - */ ||
+    value.charCodeAt(7) !== 0x2d ||
+    value.charCodeAt(10) !== 0x54 /* T */ ||
+    value.charCodeAt(13) !== 0x3a /* : */ ||
+    value.charCodeAt(16) !== 0x3a
+  ) {
+    return undefined;
+  }
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let millis = 0;
+  if (length > 20) {
+    // `.` then 1-9 digits before the `Z`; the first three (padded with zeros) are the milliseconds
+    if (value.charCodeAt(19) !== 0x2e /* . */) return undefined;
+    const fractionDigits = length - 21;
+    if (digits(value, 20, fractionDigits) < 0) return undefined;
+    const kept = Math.min(fractionDigits, 3);
+    millis = digits(value, 20, kept) * (kept === 1 ? 100 : kept === 2 ? 10 : 1);
+  }
   if (month < 1 || month > 12) return undefined;
   if (day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0000–0099 literal
-  date.setUTCHours(hour, minute, second, millis);
-  return date.getTime();
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
 
 /** Result of {@link checkTimestamp}. */
