@@ -203,14 +203,8 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
     if (!check.ok) throw timestampError(check, timestamp.name, now, o.windowMs, o.timestampCodes);
   }
 
-  async function lookUp(accessKeyId: string, securityToken: string | undefined, signatureVersion: SignatureVersion): Promise<Credentials> {
-    let found: Credentials | undefined;
-    try {
-      found = await o.credentials(accessKeyId, { securityToken, signatureVersion });
-    } catch (err) {
-      if (!isApiError(err) && isStoreUnavailableError(err)) throw new errors.ServiceUnavailable({ cause: err });
-      throw err;
-    }
+  /** The provider's answer checked: a usable, active key (one `await` in the caller, none here). */
+  function usable(found: Credentials | undefined | null): Credentials {
     if (found === undefined || found === null) throw new errors['InvalidAccessKeyId.NotFound']();
     if (typeof found.secret !== 'string' || found.secret.length === 0) {
       throw new TypeError('signatureAuthenticator: the credentials provider returned no secret (a non-empty string)');
@@ -220,49 +214,70 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
     return found;
   }
 
-  async function finish(
+  /** A provider failure as the client sees it: a store outage is ServiceUnavailable, anything else as thrown. */
+  function providerFailure(err: unknown): unknown {
+    return !isApiError(err) && isStoreUnavailableError(err) ? new errors.ServiceUnavailable({ cause: err }) : err;
+  }
+
+  /** The caller, after the nonce is claimed; the claim is released if the exchange ends in a 5xx. */
+  function callerOf(
     request: RpcRequest,
+    claim: NonceClaim,
     accessKeyId: string,
-    nonce: string,
     securityToken: string | undefined,
     credentials: Credentials,
     signatureVersion: SignatureVersion,
-  ): Promise<Caller> {
-    if (o.checkSecurityToken !== undefined) {
-      await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion });
-    }
-    const claim: NonceClaim = await o.nonces.claim(accessKeyId, nonce);
+  ): Caller {
     if (o.releaseOnServerError && request.onSettled !== undefined) {
       request.onSettled((status) => {
         if (status !== undefined && status >= 500) void claim.release();
       });
     }
-    return {
+    const caller: { accessKeyId: string; signatureVersion: SignatureVersion; securityToken?: string; principal?: Readonly<Record<string, unknown>> } = {
       accessKeyId,
       signatureVersion,
-      ...(securityToken === undefined ? {} : { securityToken }),
-      ...(credentials.principal === undefined ? {} : { principal: credentials.principal }),
     };
+    if (securityToken !== undefined) caller.securityToken = securityToken;
+    if (credentials.principal !== undefined) caller.principal = credentials.principal;
+    return caller;
   }
+
+  // The async steps below await only what may really be pending (the provider, the STS hook, the nonce
+  // store), each once, in the protocol's order; everything else runs synchronously in between.
 
   async function authenticateV1(request: RpcRequest): Promise<Caller> {
     const params = request.state.params.all;
     const fields = readV1Fields(params);
     checkTime(fields.timestamp);
-    const credentials = await lookUp(fields.accessKeyId, fields.securityToken, 'V1');
+    let found: Credentials | undefined;
+    try {
+      found = await o.credentials(fields.accessKeyId, { securityToken: fields.securityToken, signatureVersion: 'V1' });
+    } catch (err) {
+      throw providerFailure(err);
+    }
+    const credentials = usable(found);
     if (!isWellFormedV1Signature(fields.signature)) {
       throw new errors.IncompleteSignature({ message: 'The request signature does not conform to Aliyun standards: Signature must be the 28-character base64 of an HMAC-SHA1.' });
     }
     const verification = verifyV1({ method: request.method, params, signature: fields.signature, accessKeySecret: credentials.secret });
     if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
-    return finish(request, fields.accessKeyId, fields.nonce, fields.securityToken, credentials, 'V1');
+    const { accessKeyId, securityToken } = fields;
+    if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
+    const claim = await o.nonces.claim(accessKeyId, fields.nonce);
+    return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V1');
   }
 
   async function authenticateV3(request: RpcRequest): Promise<Caller> {
     const fields = readV3Fields(request.headers, request.state.params.query);
     const { authorization } = fields;
     checkTime(fields.timestamp);
-    const credentials = await lookUp(authorization.accessKeyId, fields.securityToken, 'V3');
+    let found: Credentials | undefined;
+    try {
+      found = await o.credentials(authorization.accessKeyId, { securityToken: fields.securityToken, signatureVersion: 'V3' });
+    } catch (err) {
+      throw providerFailure(err);
+    }
+    const credentials = usable(found);
     const policy = checkSignedHeadersV3(authorization.signedHeaders, request.headers, o.policy);
     if (!policy.ok) {
       const what = policy.reason === 'unsigned-required' ? 'must be listed in SignedHeaders' : 'are listed in SignedHeaders but absent';
@@ -286,20 +301,30 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
       accessKeySecret: credentials.secret,
     });
     if (!payloadOk || !verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
-    return finish(request, authorization.accessKeyId, fields.nonce, fields.securityToken, credentials, 'V3');
+    const { accessKeyId } = authorization;
+    const { securityToken } = fields;
+    if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V3' });
+    const claim = await o.nonces.claim(accessKeyId, fields.nonce);
+    return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V3');
   }
 
-  return async function authenticateSignature(request: RpcRequest): Promise<Caller> {
-    if (isV3Request(request.headers)) {
-      if (!o.v3) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V3 (ACS3) requests.' });
-      return authenticateV3(request);
-    }
-    if (!o.v1) {
-      if (request.state.params.all.Signature !== undefined) {
-        throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
+  // Not async itself: it hands over the version's own promise (an async wrapper would add turns of the
+  // event loop); a refusal before that is still a rejected promise, never a synchronous throw.
+  return function authenticateSignature(request: RpcRequest): Promise<Caller> {
+    try {
+      if (isV3Request(request.headers)) {
+        if (!o.v3) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V3 (ACS3) requests.' });
+        return authenticateV3(request);
       }
-      throw new errors.MissingParameter('Authorization');
+      if (!o.v1) {
+        if (request.state.params.all.Signature !== undefined) {
+          throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
+        }
+        throw new errors.MissingParameter('Authorization');
+      }
+      return authenticateV1(request);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return authenticateV1(request);
   };
 }
