@@ -38,9 +38,17 @@ import type { Authenticator, RpcRequest } from '../lib/rpc/pipeline.js';
 
 type Params = Record<string, string | string[]>;
 
+/**
+ * The text as a server receives it: a flat string decoded from bytes (the HTTP parser and the
+ * urlencoded decoder never hand over the concatenated "rope" strings that building a request here makes).
+ */
+function wire(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 function record(entries: ReadonlyArray<readonly [string, string]>): Params {
   const out = Object.create(null) as Params;
-  for (const [name, value] of entries) out[name] = value;
+  for (const [name, value] of entries) out[wire(name)] = wire(value);
   return out;
 }
 
@@ -148,7 +156,7 @@ function signedV1(): RpcRequest {
   ];
   const params = record(entries);
   const signature = signV1(stringToSignV1('GET', params), SECRET);
-  params.Signature = signature;
+  params.Signature = wire(signature);
   const querystring = `${entries.map(([n, v]) => `${n}=${popEncode(v)}`).join('&')}&Signature=${popEncode(signature)}`;
   return rpcRequest('GET', querystring, { host: HOST, ...clientHeaders() }, params);
 }
@@ -172,6 +180,7 @@ function signedV3(): RpcRequest {
     ...clientHeaders(),
     authorization: `ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`,
   };
+  for (const name of Object.keys(headers)) headers[name] = wire(headers[name] as string);
   return rpcRequest('POST', 'RegionId=cn-hangzhou', headers, query);
 }
 

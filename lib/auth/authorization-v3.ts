@@ -33,22 +33,15 @@ export type AuthorizationV3Failure = {
 /** Result of {@link parseAuthorizationV3}. */
 export type AuthorizationV3Parse = { readonly ok: true; readonly value: AuthorizationV3 } | AuthorizationV3Failure;
 
-const SCHEME = /^(ACS3-[A-Za-z0-9-]+) +(.*)$/s;
 /** An AccessKeyId: visible ASCII without the field separators. */
 const ACCESS_KEY_ID = /^[\x21-\x2B\x2D-\x3A\x3C-\x7E]+$/;
 /** A lower-case HTTP header field name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /** 256-bit digest in hex (SHA-256 and SM3 alike). */
 const HEX_SIGNATURE = /^[0-9a-fA-F]{64}$/;
-const FIELDS = ['Credential', 'SignedHeaders', 'Signature'] as const;
-type Field = (typeof FIELDS)[number];
 
 function fail(reason: AuthorizationV3Failure['reason'], message: string): AuthorizationV3Failure {
   return { ok: false, reason, message };
-}
-
-function isField(name: string): name is Field {
-  return (FIELDS as readonly string[]).includes(name);
 }
 
 /**
@@ -65,42 +58,61 @@ function isField(name: string): name is Field {
  * // { ok: false, reason: 'malformed', message: 'Authorization is missing SignedHeaders.' }
  */
 export function parseAuthorizationV3(header: string): AuthorizationV3Parse {
-  const scheme = SCHEME.exec(header.trim());
-  if (scheme === null) {
-    return header.trim().startsWith('ACS3-')
-      ? fail('malformed', 'Authorization must be "<algorithm> Credential=…,SignedHeaders=…,Signature=…".')
-      : fail('not-acs3', 'Authorization is not an ACS3 signature.');
+  // Read by hand what /^(ACS3-[A-Za-z0-9-]+) +(.*)$/s reads from the trimmed header: the scheme's
+  // letters, digits and dashes, at least one space, then the fields (everything after the spaces).
+  const text = header.trim();
+  if (!text.startsWith('ACS3-')) return fail('not-acs3', 'Authorization is not an ACS3 signature.');
+  let end = 5;
+  while (end < text.length && isSchemeChar(text.charCodeAt(end))) end++;
+  if (end === 5 || text.charCodeAt(end) !== 0x20) {
+    return fail('malformed', 'Authorization must be "<algorithm> Credential=…,SignedHeaders=…,Signature=…".');
   }
-  const algorithm = scheme[1] as string;
+  const algorithm = text.slice(0, end);
   if (!isSupportedV3Algorithm(algorithm)) {
     return fail('unsupported-algorithm', `Signature algorithm "${algorithm}" is not supported.`);
   }
-  const fields = new Map<Field, string>();
-  for (const part of (scheme[2] as string).split(',')) {
+  let start = end + 1;
+  while (text.charCodeAt(start) === 0x20) start++;
+  let credential: string | undefined;
+  let signedHeaderList: string | undefined;
+  let signatureText: string | undefined;
+  for (const part of text.slice(start).split(',')) {
     const item = part.trim();
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
-    if (eq < 0 || !isField(name)) {
+    const value = item.slice(eq + 1);
+    if (eq >= 0 && name === 'Credential') {
+      if (credential !== undefined) return fail('malformed', 'Authorization repeats Credential.');
+      credential = value;
+    } else if (eq >= 0 && name === 'SignedHeaders') {
+      if (signedHeaderList !== undefined) return fail('malformed', 'Authorization repeats SignedHeaders.');
+      signedHeaderList = value;
+    } else if (eq >= 0 && name === 'Signature') {
+      if (signatureText !== undefined) return fail('malformed', 'Authorization repeats Signature.');
+      signatureText = value;
+    } else {
       return fail('malformed', `Authorization has an unexpected field "${name.slice(0, 32)}".`);
     }
-    if (fields.has(name)) return fail('malformed', `Authorization repeats ${name}.`);
-    fields.set(name, item.slice(eq + 1));
   }
-  for (const name of FIELDS) {
-    if (!fields.has(name)) return fail('malformed', `Authorization is missing ${name}.`);
-  }
-  const accessKeyId = fields.get('Credential') as string;
+  if (credential === undefined) return fail('malformed', 'Authorization is missing Credential.');
+  if (signedHeaderList === undefined) return fail('malformed', 'Authorization is missing SignedHeaders.');
+  if (signatureText === undefined) return fail('malformed', 'Authorization is missing Signature.');
+  const accessKeyId = credential;
   if (!ACCESS_KEY_ID.test(accessKeyId)) return fail('malformed', 'Authorization has an invalid Credential.');
-  const signedHeaders = (fields.get('SignedHeaders') as string).split(';');
-  const seen = new Set<string>();
-  for (const name of signedHeaders) {
+  const signedHeaders = signedHeaderList.split(';');
+  for (let i = 0; i < signedHeaders.length; i++) {
+    const name = signedHeaders[i] as string;
     if (!HEADER_NAME.test(name)) {
       return fail('malformed', 'SignedHeaders must be a ";"-separated list of lower-case header names.');
     }
-    if (seen.has(name)) return fail('malformed', `SignedHeaders repeats "${name}".`);
-    seen.add(name);
+    if (signedHeaders.indexOf(name) < i) return fail('malformed', `SignedHeaders repeats "${name}".`);
   }
-  const signature = fields.get('Signature') as string;
+  const signature = signatureText;
   if (!HEX_SIGNATURE.test(signature)) return fail('malformed', 'Signature must be 64 hexadecimal digits.');
   return { ok: true, value: { algorithm, accessKeyId, signedHeaders, signature: signature.toLowerCase() } };
+}
+
+/** `[A-Za-z0-9-]` */
+function isSchemeChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2d;
 }

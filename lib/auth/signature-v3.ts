@@ -93,14 +93,25 @@ export interface CanonicalRequestV3Input {
  * // 'POST\n/\nImageId=…&RegionId=cn-shanghai\nhost:…\nx-acs-date:…\n\nhost;x-acs-date\ne3b0…'
  */
 export function canonicalRequestV3(input: CanonicalRequestV3Input): string {
-  return [
-    input.method,
-    canonicalUriV3(input.path),
-    canonicalQuery(input.query),
-    canonicalHeadersV3(input.signedHeaders, input.headers),
-    input.signedHeaders.join(';'),
-    input.hashedPayload,
-  ].join('\n');
+  return canonicalRequestOf(input.method, input.path, input.query, input.headers, input.signedHeaders, input.hashedPayload);
+}
+
+function canonicalRequestOf(
+  method: string,
+  path: string,
+  query: ParamMap,
+  headers: HeaderMap,
+  signedHeaders: readonly string[],
+  hashedPayload: string,
+): string {
+  return (
+    method + '\n' +
+    canonicalUriV3(path) + '\n' +
+    canonicalQuery(query) + '\n' +
+    canonicalHeadersV3(signedHeaders, headers) + '\n' +
+    signedHeaders.join(';') + '\n' +
+    hashedPayload
+  );
 }
 
 /**
@@ -151,7 +162,7 @@ export interface V3Verification {
  */
 export function verifyV3(input: VerifyV3Input): V3Verification {
   const { authorization } = input;
-  const canonicalRequest = canonicalRequestV3({ ...input, signedHeaders: authorization.signedHeaders });
+  const canonicalRequest = canonicalRequestOf(input.method, input.path, input.query, input.headers, authorization.signedHeaders, input.hashedPayload);
   const stringToSign = stringToSignV3(canonicalRequest, authorization.algorithm);
   const expected = signV3(input.accessKeySecret, stringToSign, authorization.algorithm);
   return { ok: constantTimeEqual(authorization.signature, expected), canonicalRequest, stringToSign };
