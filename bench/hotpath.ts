@@ -239,8 +239,7 @@ function authCase(id: string, label: string, sign: () => RpcRequest): Case {
 
 const cases: Case[] = [
   syncCase('params', 'parseParams DescribeInstances (10 ids, 5 tags)', () => parseParams(compiled, flat)),
-  syncCase('params-scan', '  of which: unflattenGuided (name scan)', () => unflattenGuided(compiled, flat, false)),
-  syncCase('params-zod', '  unflattenGuided + zod schema.safeParse', () => compiled.schema.safeParse(unflattenGuided(compiled, flat, false).tree)),
+  syncCase('params-zod', '  the same through zod (guided tree + safeParse)', () => compiled.schema.safeParse(unflattenGuided(compiled, flat, false).tree)),
   authCase('auth-v1', 'signatureAuthenticator, V1 GET', signedV1),
   authCase('auth-v3', 'signatureAuthenticator, V3 POST', signedV3),
 ];
