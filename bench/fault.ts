@@ -30,7 +30,11 @@ function print(framework: string, r: FaultCampaignResult): boolean {
     console.log(`  ${w.fault.padEnd(16)} ${((w.liftedAt - w.injectedAt) / 1000).toFixed(1)} s down [${during}]; lifted → ${recovered}`);
   }
   console.log(`  ClientTokens: ${r.tokensAccepted} accepted, ${r.tokenRetries} retries sent; answered with two different InstanceIds: ${r.tokensWithTwoIds}`);
-  console.log(`  final Redis: ${r.finalInstances} instances; tokens that created two: ${r.tokensExecutedTwice}; created but never acknowledged (the client saw a 503 and may retry): ${r.createdNotAcknowledged}`);
+  console.log(
+    `  final Redis: ${r.finalInstances} instances; tokens that created two: ${r.tokensExecutedTwice}; created for a request answered only with errors: ${r.createdNotAcknowledged}; ` +
+      `created by requests still in flight when the load stopped: ${r.inFlightAtEnd}`,
+  );
+  for (const line of r.unacknowledged) console.log(`    unacknowledged: ${line}`);
   for (const example of r.examples) console.log(`  ! ${example}`);
   const recovered = r.windows.every((w) => w.firstSuccessAfterMs !== undefined);
   return r.notEnvelope === 0 && r.tokensWithTwoIds === 0 && r.tokensExecutedTwice === 0 && r.serverBugs === 0 && recovered;

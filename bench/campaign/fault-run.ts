@@ -5,7 +5,8 @@
  *
  * Measured: every response is a well-formed envelope; statuses per phase; recovery time after each
  * fault is lifted (first success, and last ServiceUnavailable); and "nothing accepted twice": half
- * of the load is CreateInstance with ClientTokens that are retried (same parameters), and no token
+ * of the load is CreateInstance with ClientTokens that are retried (same parameters; every token
+ * answered 503 is retried later, as an SDK retrying a 5xx would), and no token
  * may come back with two different InstanceIds, nor (in the Redis that survives to the end) have
  * created two instances.
  */
@@ -56,7 +57,12 @@ export interface FaultCampaignResult {
   /** In the final Redis: instances created, tokens that created more than one, instances never acknowledged. */
   readonly finalInstances: number;
   readonly tokensExecutedTwice: number;
+  /** Instances whose every answer was an error (e.g. a create that timed out and was applied later). */
   readonly createdNotAcknowledged: number;
+  /** Instances created by requests still unanswered when the load stopped. */
+  readonly inFlightAtEnd: number;
+  /** For each of those: the token and every answer it got (`<ms> <status> <code>`). */
+  readonly unacknowledged: readonly string[];
   readonly serverBugs: number;
   readonly examples: readonly string[];
 }
@@ -88,21 +94,30 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
   let epoch = 0;
   /** Tokens of the current epoch that may be retried. */
   let recent: string[] = [];
+  /** Tokens answered 503: retried later with the same parameters, as an SDK retrying a 5xx would. */
+  let refused: string[] = [];
   let quiet = false;
   const newEpoch = () => {
     epoch++;
     recent = [];
+    refused = [];
     quiet = false;
   };
   let retries = 0;
   const tokenRegion = new Map<string, string>();
   const idsByToken = new Map<string, Set<string>>();
+  /** Every answer per token (`<ms> <status> <code>`), to explain what the final Redis holds. */
+  const history = new Map<string, string[]>();
   const events: { at: number; status: number; kind: Sent['kind'] }[] = [];
   const statuses: Record<string, number> = {};
   const examples: string[] = [];
   let notEnvelope = 0;
 
   function nextToken(): string {
+    if (!quiet && refused.length > 0 && Math.random() < 0.5) {
+      retries++;
+      return refused.shift() as string;
+    }
     if (!quiet && recent.length > 0 && Math.random() < 0.5) {
       retries++;
       return recent[Math.floor(Math.random() * recent.length)] as string;
@@ -157,6 +172,8 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
               idsByToken.set(sent.token as string, ids);
             }
           }
+          if (sent.kind === 'create') history.set(sent.token as string, [...(history.get(sent.token as string) ?? []), `${now()} ${status} ${code}`]);
+          if (sent.kind === 'create' && status === 503 && (sent.token as string).startsWith(`e${epoch}-`) && refused.length < 1000) refused.push(sent.token as string);
           const key = `${status} ${code}`;
           statuses[key] = (statuses[key] ?? 0) + 1;
         },
@@ -201,7 +218,7 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
 
   const result = await load;
   await schedule;
-  const final = await finalRedisState(redis.port, idsByToken);
+  const final = await finalRedisState(redis.port, idsByToken, history);
   const sample = await service.sample();
   await service.stop();
   await redis.stop();
@@ -231,7 +248,7 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
 }
 
 /** The instances in the Redis that survived to the end, grouped by the token tag they carry. */
-async function finalRedisState(port: number, idsByToken: ReadonlyMap<string, ReadonlySet<string>>) {
+async function finalRedisState(port: number, idsByToken: ReadonlyMap<string, ReadonlySet<string>>, history: ReadonlyMap<string, readonly string[]>) {
   const client = new Redis(port, '127.0.0.1');
   try {
     const byToken = new Map<string, string[]>();
@@ -251,11 +268,26 @@ async function finalRedisState(port: number, idsByToken: ReadonlyMap<string, Rea
       if (cursor === '0') break;
     }
     let createdNotAcknowledged = 0;
-    for (const [token, ids] of byToken) for (const id of ids) if (!idsByToken.get(token)?.has(id)) createdNotAcknowledged++;
+    let inFlightAtEnd = 0;
+    const unacknowledged: string[] = [];
+    for (const [token, ids] of byToken) {
+      for (const id of ids) {
+        if (idsByToken.get(token)?.has(id)) continue;
+        const answers = history.get(token) ?? [];
+        // No answer at all: the request was still in flight when the load stopped.
+        if (answers.length === 0) inFlightAtEnd++;
+        else {
+          createdNotAcknowledged++;
+          unacknowledged.push(`${token}: ${answers.join(', ')}`);
+        }
+      }
+    }
     return {
       finalInstances: instances,
       tokensExecutedTwice: [...byToken.values()].filter((ids) => ids.length > 1).length,
       createdNotAcknowledged,
+      inFlightAtEnd,
+      unacknowledged,
     };
   } finally {
     client.disconnect();
