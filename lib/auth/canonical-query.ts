@@ -2,7 +2,10 @@
  * The sorted, POP-encoded `name=value&…` string shared by Signature V1 (CanonicalizedQueryString) and
  * Signature V3 (CanonicalQueryString).
  */
-import { popEncode } from './percent-encode.js';
+import * as percentEncode from './percent-encode.js';
+
+/** Called for every name and value: read once (under tsx each read of an imported binding is a getter call). */
+const popEncode = percentEncode.popEncode;
 
 /** Decoded parameters: a null-prototype map where a repeated name holds its values in received order. */
 export type ParamMap = Readonly<Record<string, string | readonly string[]>>;

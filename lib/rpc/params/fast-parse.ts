@@ -19,14 +19,25 @@
  *   as `undefined` (possible only from a user's JSON schema) is left to the reference path.
  */
 import type { CompiledNode, CompiledParams, ResolvedName } from './compile.js';
-import { NOT_ACCEPTED } from './leaf-readers.js';
-import { ListBuilder } from './list-builder.js';
-import { resolveDottedName } from './resolve-name.js';
+import * as leafReaders from './leaf-readers.js';
+import * as listBuilder from './list-builder.js';
+import * as resolveName from './resolve-name.js';
 import type { FlatParams } from './spec.js';
-import { isTolerated } from './unflatten-guided.js';
-import { isForbiddenSegment } from './wire-names.js';
+import * as unflattenGuided from './unflatten-guided.js';
+import * as wireNames from './wire-names.js';
 
-export { NOT_ACCEPTED };
+/*
+ * Imported bindings used for every parameter are read once into module constants: under tsx (the test
+ * and benchmark runner) each read of an imported binding is a getter call, ~20 ns in a hot loop.
+ * The published bundle is one scope and does not care.
+ */
+/** Answered when the fast path steps aside (re-exported from leaf-readers.ts). */
+export const NOT_ACCEPTED: typeof leafReaders.NOT_ACCEPTED = leafReaders.NOT_ACCEPTED;
+const ListBuilder = listBuilder.ListBuilder;
+type ListBuilder = listBuilder.ListBuilder;
+const resolveDottedName = resolveName.resolveDottedName;
+const isTolerated = unflattenGuided.isTolerated;
+const isForbiddenSegment = wireNames.isForbiddenSegment;
 
 /** Values collected for a struct (or the declaration), by field position; `undefined` = absent. */
 type Slots = unknown[];

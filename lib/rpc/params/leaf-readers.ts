@@ -12,8 +12,12 @@
  * test/rpc/params-fast-path.test.ts checks the equivalence on random declarations and values.
  */
 import { scalarSchema, type ScalarDef } from './scalar-schemas.js';
-import { booleanReader, floatReader, integerReader, longReader, Refusal, type ScalarReader } from './scalar-readers.js';
+import * as scalarReaders from './scalar-readers.js';
+import { booleanReader, floatReader, integerReader, longReader, type ScalarReader } from './scalar-readers.js';
 import type { StringDef } from './spec.js';
+
+/** `instanceof` runs for every converted value: read once (under tsx an imported binding is a getter). */
+const Refusal = scalarReaders.Refusal;
 
 /** Answered by a fast reader when zod would refuse the value. */
 export const NOT_ACCEPTED: unique symbol = Symbol('not accepted');
