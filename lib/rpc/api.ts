@@ -212,8 +212,11 @@ export class RpcApi<Ctx = unknown> {
   async call(request: RpcRequest, ctx: Ctx, hooks: CallHooks = {}): Promise<RpcOutcome> {
     if (request.method !== 'GET' && request.method !== 'POST') throw this.methodNotAllowed(request.method);
     const params = request.state.params.all;
-    const action = commonValue(params, 'Action', request.headers['x-acs-action']);
-    const version = commonValue(params, 'Version', request.headers['x-acs-version']);
+    // The x-acs-action / x-acs-version headers stand in for the parameters only when no V1
+    // signature is present: a V1 signature does not cover them, so they must not pick the action.
+    const headersCount = params.Signature === undefined;
+    const action = commonValue(params, 'Action', headersCount ? request.headers['x-acs-action'] : undefined);
+    const version = commonValue(params, 'Version', headersCount ? request.headers['x-acs-version'] : undefined);
     const entry = this.actions.get(action);
     const caller = entry?.anonymous || this.options.authenticate === undefined ? undefined : await this.options.authenticate(request, { name: action, version, known: entry !== undefined });
     if (entry === undefined) throw this.unknownAction(action);

@@ -36,3 +36,31 @@ describe('RPC API: path option', () => {
     }
   });
 });
+
+describe('RPC API: x-acs-action and x-acs-version headers', () => {
+  const api = createRpcApi<Koa.Context>({ version: '2014-05-26' });
+  api.action('DescribeThings', { handler: () => ({ Served: 'DescribeThings' }) });
+  const app = new Koa();
+  app.use(envelope());
+  app.use(koaRpc(api));
+  const server = app.callback();
+
+  it('stand in for Action and Version on a request without a V1 signature (V3 style)', async () => {
+    const res = await request(server).get('/?Format=JSON').set('x-acs-action', 'DescribeThings').set('x-acs-version', '2014-05-26');
+    assert.equal(JSON.parse(res.text).Served, 'DescribeThings');
+  });
+
+  it('never pick the action of a V1-signed request, whose signature does not cover them', async () => {
+    const res = await request(server)
+      .get('/?Format=JSON&Version=2014-05-26&Signature=abc%3D&AccessKeyId=ak')
+      .set('x-acs-action', 'DescribeThings');
+    const view = readError(res);
+    assert.equal(view.Code, 'MissingParameter');
+    assert.match(view.Message, /"Action"/);
+  });
+
+  it('lose to the parameters when both are sent (pop-core sends both)', async () => {
+    const res = await request(server).get('/?Format=JSON&Action=DescribeThings&Version=2014-05-26').set('x-acs-action', 'Other');
+    assert.equal(JSON.parse(res.text).Served, 'DescribeThings');
+  });
+});
