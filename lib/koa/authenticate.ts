@@ -3,10 +3,10 @@
  * use the RPC API (with it, pass `signatureAuthenticator(...)` as `createRpcApi({ authenticate })`).
  */
 import type { Context, Middleware } from 'koa';
-import { onResponseSettled } from '../auth/response-settled.js';
 import { signatureAuthenticator, type SignatureAuthenticatorOptions } from '../auth/signature-authenticator.js';
 import { standaloneActionInfo } from '../auth/standalone-action.js';
-import type { Authenticator, RpcRequest } from '../rpc/pipeline.js';
+import type { Authenticator } from '../rpc/pipeline.js';
+import { koaRpcRequest } from './rpc-request.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -41,15 +41,7 @@ export function authenticate(options: AuthenticateOptions | Authenticator): Midd
     const state = ctx.state.openapi;
     if (state === undefined) throw new TypeError('authenticate() needs envelope() mounted before it');
     if (anonymous?.(ctx) === true) return next();
-    const request: RpcRequest = {
-      method: ctx.method,
-      path: ctx.path,
-      querystring: ctx.querystring,
-      headers: ctx.headers,
-      state,
-      clientIp: ctx.ip,
-      onSettled: onResponseSettled(ctx.res),
-    };
+    const request = koaRpcRequest(ctx, state);
     // No action table here: every request is treated as a call to a real action.
     ctx.state.caller = await authenticator(request, standaloneActionInfo(state.params.all, ctx.headers));
     return next();

@@ -4,9 +4,8 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { RpcApi } from '../rpc/api.js';
-import type { RpcRequest } from '../rpc/pipeline.js';
 import { rpcCorsPlanner } from '../rpc/cors-plan.js';
-import { onResponseSettled } from '../auth/response-settled.js';
+import { koaRpcRequest } from './rpc-request.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -40,15 +39,7 @@ export function koaRpc(api: RpcApi<Context>): Middleware {
         return;
       }
     }
-    const request: RpcRequest = {
-      method: ctx.method,
-      path: ctx.path,
-      querystring: ctx.querystring,
-      headers: ctx.headers,
-      state,
-      clientIp: ctx.ip,
-      onSettled: onResponseSettled(ctx.res),
-    };
+    const request = koaRpcRequest(ctx, state);
     const outcome = await api.call(request, ctx, {
       resolved(action, caller) {
         ctx.state.action = action;
