@@ -304,7 +304,8 @@ describe('rpc/params fast path (zod-free) against the zod reference path', () =>
       { numRuns: 250 },
     );
     // Both outcomes must be well represented, or the property above proves little.
-    assert.ok(accepted > 100 && refused > 100, `accepted ${accepted}, refused ${refused}`);
+    // ~750 samples; about 1 in 6 is accepted (95-160 seen), so a bound of 50 never fails by chance.
+    assert.ok(accepted > 50 && refused > 50, `accepted ${accepted}, refused ${refused}`);
   });
 
   it('every leaf reader accepts what its zod scalar schema accepts and gives the same value (property)', () => {
