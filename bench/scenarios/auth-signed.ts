@@ -4,49 +4,16 @@
  * with a fresh nonce and timestamp, verified by signatureAuthenticator with its default in-memory nonce
  * store (so every signed request also writes one nonce).
  */
-import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import { createRpcApi, koaRpc } from '../../lib/index.js';
 import { envelope } from '../../lib/koa/envelope.js';
-import { sha256Hex, signatureAuthenticator, signV1, signV3, staticCredentials, stringToSignV1, canonicalRequestV3, stringToSignV3, popEncode } from '../../lib/auth/index.js';
+import { sha256Hex, signatureAuthenticator, signV3, staticCredentials, canonicalRequestV3, stringToSignV3 } from '../../lib/auth/index.js';
+import { AK, SECRET, VERSION, isoSeconds, nonce, signedV1Request } from '../lib/signed-requests.js';
 import { describeRegionsData } from '../lib/payloads.js';
 import { defineScenario, type BenchRequest, type Contestant } from '../lib/scenario.js';
 
-const VERSION = '2014-05-26';
-const AK = 'bench-ak';
-const SECRET = 'bench-secret-7Qx';
 const HOST = 'ecs.bench.local';
 const EMPTY_SHA256 = sha256Hex('');
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-let counter = 0;
-function nonce(): string {
-  counter += 1;
-  return `${process.pid}-${counter}-${randomBytes(6).toString('hex')}`;
-}
-
-/** A pop-core-like GET: every parameter in the query, Signature last. */
-function signedV1Request(): BenchRequest {
-  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-    AccessKeyId: AK,
-    Action: 'DescribeRegions',
-    Format: 'JSON',
-    RegionId: 'cn-hangzhou',
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureNonce: nonce(),
-    SignatureVersion: '1.0',
-    Timestamp: isoSeconds(Date.now()),
-    Version: VERSION,
-  });
-  const signature = signV1(stringToSignV1('GET', params), SECRET);
-  const query = Object.keys(params).map((n) => `${n}=${popEncode(params[n] as string)}`).join('&');
-  // headers: {} because the harness's setupRequest hands autocannon exactly this object, and autocannon
-  // reads `headers` without a default (bench/lib/load.ts toAutocannonRequest omits an absent one).
-  return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
-}
 
 /** An openapi-like V3 POST: business parameters in the query, no body, auth in headers. */
 function signedV3Request(): BenchRequest {

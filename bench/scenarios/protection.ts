@@ -7,50 +7,19 @@
  * `signature-only` (signature + in-memory nonces, no throttling) separates the cost of the
  * signature check from the cost of throttling.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import { createClient } from 'redis';
 import { createRpcApi, koaRpc, rateLimitThrottler, RedisStore, type RedisClientLike, type RpcApiOptions } from '../../lib/index.js';
 import { envelope } from '../../lib/koa/envelope.js';
-import { popEncode, signatureAuthenticator, signV1, staticCredentials, stringToSignV1 } from '../../lib/auth/index.js';
+import { signatureAuthenticator, staticCredentials } from '../../lib/auth/index.js';
+import { AK, SECRET, VERSION, signedV1Request as signedRequest } from '../lib/signed-requests.js';
 import { redisServerPath, startRedisServer } from '../../test/support/redis-server.js';
 import { describeRegionsData } from '../lib/payloads.js';
 import { defineScenario, ScenarioUnavailable, type BenchRequest, type Contestant } from '../lib/scenario.js';
 
-const VERSION = '2014-05-26';
-const AK = 'bench-ak';
-const SECRET = 'bench-secret-7Qx';
 /** Far above any load here: every request is counted, none refused. */
 const LIMIT = { points: 1_000_000_000, durationSeconds: 60 };
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-let counter = 0;
-function nonce(): string {
-  counter += 1;
-  return `${process.pid}-${counter}-${randomBytes(6).toString('hex')}`;
-}
-
-/** A pop-core-like GET: every parameter in the query, Signature last. */
-function signedRequest(): BenchRequest {
-  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-    AccessKeyId: AK,
-    Action: 'DescribeRegions',
-    Format: 'JSON',
-    RegionId: 'cn-hangzhou',
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureNonce: nonce(),
-    SignatureVersion: '1.0',
-    Timestamp: isoSeconds(Date.now()),
-    Version: VERSION,
-  });
-  const signature = signV1(stringToSignV1('GET', params), SECRET);
-  const query = Object.keys(params).map((n) => `${n}=${popEncode(params[n] as string)}`).join('&');
-  return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
-}
 
 type Protection = 'none' | 'signature-only' | 'memory' | 'ioredis' | 'node-redis';
 

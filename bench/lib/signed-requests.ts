@@ -1,0 +1,45 @@
+/**
+ * Signed requests for the benchmark scenarios that measure authentication: the demo key, fresh
+ * nonces and timestamps, and pop-core's Signature V1 GET layout.
+ */
+import { randomBytes } from 'node:crypto';
+import { popEncode, signV1, stringToSignV1 } from '../../lib/auth/index.js';
+import type { BenchRequest } from './scenario.js';
+
+/** API version of the benchmark services. */
+export const VERSION = '2014-05-26';
+/** The benchmark's AccessKeyId and secret. */
+export const AK = 'bench-ak';
+export const SECRET = 'bench-secret-7Qx';
+
+/** A timestamp in the protocol's form, without milliseconds. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+let counter = 0;
+/** A nonce never used before in this process. */
+export function nonce(): string {
+  counter += 1;
+  return `${process.pid}-${counter}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A pop-core-like GET: every parameter in the query, Signature last, a fresh nonce and timestamp. */
+export function signedV1Request(): BenchRequest {
+  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+    AccessKeyId: AK,
+    Action: 'DescribeRegions',
+    Format: 'JSON',
+    RegionId: 'cn-hangzhou',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureNonce: nonce(),
+    SignatureVersion: '1.0',
+    Timestamp: isoSeconds(Date.now()),
+    Version: VERSION,
+  });
+  const signature = signV1(stringToSignV1('GET', params), SECRET);
+  const query = Object.keys(params).map((n) => `${n}=${popEncode(params[n] as string)}`).join('&');
+  // headers: {} because the harness's setupRequest hands autocannon exactly this object, and autocannon
+  // reads `headers` without a default (bench/lib/load.ts toAutocannonRequest omits an absent one).
+  return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
+}
