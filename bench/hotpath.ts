@@ -32,7 +32,8 @@ import {
   stringToSignV3,
 } from '../lib/auth/index.js';
 import type { OpenApiState } from '../lib/core/exchange.js';
-import { compileParams, p, parseParams } from '../lib/rpc/params/index.js';
+import { compileParams, parseParams } from '../lib/rpc/params/index.js';
+import { DESCRIBE_INSTANCES_VERSION, DescribeInstances, describeInstancesPairs } from './lib/describe-instances.js';
 import { unflattenGuided } from '../lib/rpc/params/unflatten-guided.js';
 import type { Authenticator, RpcRequest } from '../lib/rpc/pipeline.js';
 
@@ -57,36 +58,10 @@ const EMPTY = Object.freeze(Object.create(null)) as Params;
 // ---------------------------------------------------------------------------------------------
 // (a) parseParams: the declaration and the request of bench/scenarios/rpc-dispatch.ts
 
-const VERSION = '2014-05-26';
-
-const DescribeInstances = {
-  RegionId: p.string({ required: true, maxLength: 64 }),
-  VpcId: p.string({ maxLength: 64 }),
-  ZoneId: p.string({ maxLength: 64 }),
-  InstanceId: p.list(p.string({ pattern: /^i-[a-z0-9]+$/ }), { maxItems: 100 }),
-  Status: p.enum(['Pending', 'Running', 'Starting', 'Stopping', 'Stopped']),
-  InstanceChargeType: p.enum(['PrePaid', 'PostPaid']),
-  Tag: p.list(p.struct({ Key: p.string({ required: true, maxLength: 128 }), Value: p.string({ maxLength: 128 }) }), { maxItems: 20 }),
-  PageNumber: p.integer({ min: 1, default: 1 }),
-  PageSize: p.integer({ min: 1, max: 100, default: 10 }),
-  DryRun: p.boolean({ default: false }),
-  OwnerId: p.long(),
-};
+const VERSION = DESCRIBE_INSTANCES_VERSION;
 
 function describeInstancesRequest(): Params {
-  const pairs: Array<[string, string]> = [
-    ['Action', 'DescribeInstances'],
-    ['Version', VERSION],
-    ['Format', 'JSON'],
-    ['RegionId', 'cn-hangzhou'],
-    ['VpcId', 'vpc-bp1opxu1zkhn00gzv26cq'],
-    ['Status', 'Running'],
-    ['PageSize', '10'],
-    ['DryRun', 'false'],
-  ];
-  for (let i = 1; i <= 10; i++) pairs.push([`InstanceId.${i}`, `i-bp67acfmxazb4p${String(i).padStart(4, '0')}`]);
-  for (let i = 1; i <= 5; i++) pairs.push([`Tag.${i}.Key`, `key-${i}`], [`Tag.${i}.Value`, `value ${i}`]);
-  return record(pairs);
+  return record(describeInstancesPairs());
 }
 
 const compiled = compileParams(DescribeInstances);

@@ -5,11 +5,10 @@
  * store (so every signed request also writes one nonce).
  */
 import Koa from 'koa';
-import { createRpcApi, koaRpc } from '../../lib/index.js';
-import { envelope } from '../../lib/koa/envelope.js';
+import { createRpcApi } from '../../lib/index.js';
 import { sha256Hex, signatureAuthenticator, signV3, staticCredentials, canonicalRequestV3, stringToSignV3 } from '../../lib/auth/index.js';
 import { AK, SECRET, VERSION, isoSeconds, nonce, signedV1Request } from '../lib/signed-requests.js';
-import { describeRegionsData } from '../lib/payloads.js';
+import { regionsApp, regionsExpectation } from '../lib/regions-service.js';
 import { defineScenario, type BenchRequest, type Contestant } from '../lib/scenario.js';
 
 const HOST = 'ecs.bench.local';
@@ -38,26 +37,10 @@ function service(signed: boolean): Koa {
     version: VERSION,
     ...(signed ? { authenticate: signatureAuthenticator({ credentials: staticCredentials({ [AK]: { secret: SECRET } }) }) } : {}),
   });
-  const data = describeRegionsData();
-  api.action('DescribeRegions', { handler: () => data });
-  const app = new Koa();
-  app.use(envelope({ hostId: 'bench.example.com' }));
-  app.use(koaRpc(api));
-  return app;
+  return regionsApp(api);
 }
 
-function checkRegions(body: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { RequestId?: unknown; Regions?: { Region?: unknown[] }; Code?: unknown };
-    if (parsed.Code !== undefined) return `error answer: ${body.toString('utf8').slice(0, 200)}`;
-    if (typeof parsed.RequestId !== 'string' || parsed.Regions?.Region?.length !== 2) return 'not a DescribeRegions answer';
-    return undefined;
-  } catch (err) {
-    return `not JSON: ${(err as Error).message}`;
-  }
-}
-
-const expect = { contentType: 'application/json;charset=utf-8', check: checkRegions };
+const expect = regionsExpectation;
 
 /**
  * Pre-signed requests, so that the load generator (autocannon, in the harness process, on the same

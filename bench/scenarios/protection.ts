@@ -10,12 +10,11 @@
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import { createClient } from 'redis';
-import { createRpcApi, koaRpc, rateLimitThrottler, RedisStore, type RedisClientLike, type RpcApiOptions } from '../../lib/index.js';
-import { envelope } from '../../lib/koa/envelope.js';
+import { createRpcApi, rateLimitThrottler, RedisStore, type RedisClientLike, type RpcApiOptions } from '../../lib/index.js';
 import { signatureAuthenticator, staticCredentials } from '../../lib/auth/index.js';
 import { AK, SECRET, VERSION, signedV1Request as signedRequest } from '../lib/signed-requests.js';
 import { redisServerPath, startRedisServer } from '../../test/support/redis-server.js';
-import { describeRegionsData } from '../lib/payloads.js';
+import { regionsApp, regionsExpectation } from '../lib/regions-service.js';
 import { defineScenario, ScenarioUnavailable, type BenchRequest, type Contestant } from '../lib/scenario.js';
 
 /** Far above any load here: every request is counted, none refused. */
@@ -51,26 +50,10 @@ async function service(protection: Protection, env: Readonly<Record<string, stri
     options.throttle = rateLimitThrottler({ limit: LIMIT, redis: client, keyPrefix: `bench-${protection}:throttle` });
   }
   const api = createRpcApi<Koa.Context>(options);
-  const data = describeRegionsData();
-  api.action('DescribeRegions', { handler: () => data });
-  const app = new Koa();
-  app.use(envelope({ hostId: 'bench.example.com' }));
-  app.use(koaRpc(api));
-  return app;
+  return regionsApp(api);
 }
 
-function checkRegions(body: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { RequestId?: unknown; Regions?: { Region?: unknown[] }; Code?: unknown };
-    if (parsed.Code !== undefined) return `error answer: ${body.toString('utf8').slice(0, 200)}`;
-    if (typeof parsed.RequestId !== 'string' || parsed.Regions?.Region?.length !== 2) return 'not a DescribeRegions answer';
-    return undefined;
-  } catch (err) {
-    return `not JSON: ${(err as Error).message}`;
-  }
-}
-
-const expect = { contentType: 'application/json;charset=utf-8', check: checkRegions };
+const expect = regionsExpectation;
 
 /**
  * Pre-signed requests (one pool per contestant: a nonce is accepted once), so that the load

@@ -9,40 +9,13 @@ import Koa from 'koa';
 import { envelope } from '../../lib/koa/envelope.js';
 import { koaRpc } from '../../lib/koa/rpc.js';
 import { createRpcApi } from '../../lib/rpc/api.js';
-import { p } from '../../lib/rpc/params/index.js';
+import { DESCRIBE_INSTANCES_VERSION, DescribeInstances, describeInstancesPairs } from '../lib/describe-instances.js';
 import { defineScenario, type BenchExpectation } from '../lib/scenario.js';
 
-const VERSION = '2014-05-26';
-
-/** An ECS DescribeInstances-like declaration (a subset of the real one, same shapes). */
-const DescribeInstances = {
-  RegionId: p.string({ required: true, maxLength: 64 }),
-  VpcId: p.string({ maxLength: 64 }),
-  ZoneId: p.string({ maxLength: 64 }),
-  InstanceId: p.list(p.string({ pattern: /^i-[a-z0-9]+$/ }), { maxItems: 100 }),
-  Status: p.enum(['Pending', 'Running', 'Starting', 'Stopping', 'Stopped']),
-  InstanceChargeType: p.enum(['PrePaid', 'PostPaid']),
-  Tag: p.list(p.struct({ Key: p.string({ required: true, maxLength: 128 }), Value: p.string({ maxLength: 128 }) }), { maxItems: 20 }),
-  PageNumber: p.integer({ min: 1, default: 1 }),
-  PageSize: p.integer({ min: 1, max: 100, default: 10 }),
-  DryRun: p.boolean({ default: false }),
-  OwnerId: p.long(),
-};
+const VERSION = DESCRIBE_INSTANCES_VERSION;
 
 function requestPath(): string {
-  const pairs: Array<[string, string]> = [
-    ['Action', 'DescribeInstances'],
-    ['Version', VERSION],
-    ['Format', 'JSON'],
-    ['RegionId', 'cn-hangzhou'],
-    ['VpcId', 'vpc-bp1opxu1zkhn00gzv26cq'],
-    ['Status', 'Running'],
-    ['PageSize', '10'],
-    ['DryRun', 'false'],
-  ];
-  for (let i = 1; i <= 10; i++) pairs.push([`InstanceId.${i}`, `i-bp67acfmxazb4p${String(i).padStart(4, '0')}`]);
-  for (let i = 1; i <= 5; i++) pairs.push([`Tag.${i}.Key`, `key-${i}`], [`Tag.${i}.Value`, `value ${i}`]);
-  return `/?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
+  return `/?${describeInstancesPairs().map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
 }
 
 /** The answer both contestants send (the RPC handler computes it from the validated parameters). */
