@@ -42,3 +42,6 @@ export * from './stores/index.js';
 // Throttling (rate-limiter-flexible, memory or Redis) and ClientToken idempotency (any Store).
 export * from './throttle/index.js';
 export * from './idempotency/index.js';
+// The API explorer page (docs/explorer.md): off unless mounted.
+export { explorer } from './explorer/koa.js';
+export * from './explorer/index.js';

@@ -51,3 +51,6 @@ export * from '../auth/index.js';
 export * from '../stores/index.js';
 export * from '../throttle/index.js';
 export * from '../idempotency/index.js';
+// The API explorer page (docs/explorer.md): off unless mounted.
+export { explorer } from '../explorer/express.js';
+export * from '../explorer/index.js';

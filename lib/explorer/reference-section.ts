@@ -1,0 +1,80 @@
+/**
+ * One action's reference as HTML: its description, parameters (with their constraints), response
+ * fields, errors with their status, and an XML and a JSON example. Everything is escaped.
+ */
+import type { ParamDescription } from '../rpc/params/describe.js';
+import { escapeHtml } from './html.js';
+import type { ActionReference, ErrorReference, ResponseFieldReference } from './reference-source.js';
+
+function table(headings: readonly string[], rows: readonly (readonly string[])[], empty: string): string {
+  if (rows.length === 0) return `<p class="empty">${escapeHtml(empty)}</p>`;
+  const head = headings.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((cells) => `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`;
+}
+
+/** The constraints of a parameter, as short escaped phrases. */
+function constraints(param: ParamDescription): string {
+  const parts: string[] = [];
+  if (param.default !== undefined) parts.push(`default ${code(String(param.default))}`);
+  if (param.enum !== undefined) parts.push(`one of ${param.enum.map(code).join(', ')}`);
+  if (param.min !== undefined) parts.push(`≥ ${code(String(param.min))}`);
+  if (param.max !== undefined) parts.push(`≤ ${code(String(param.max))}`);
+  if (param.minLength !== undefined) parts.push(`at least ${param.minLength} characters`);
+  if (param.maxLength !== undefined) parts.push(`at most ${param.maxLength} characters`);
+  if (param.pattern !== undefined) parts.push(`matches ${code(param.pattern)}`);
+  if (param.minItems !== undefined) parts.push(`at least ${param.minItems} items`);
+  if (param.maxItems !== undefined) parts.push(`at most ${param.maxItems} items`);
+  if (param.jsonSchema !== undefined) parts.push(`JSON: ${code(JSON.stringify(param.jsonSchema))}`);
+  return parts.join('; ');
+}
+
+function parameterRows(parameters: readonly ParamDescription[]): string[][] {
+  return parameters.map((param) => [code(param.name), escapeHtml(param.type), param.required ? 'yes' : 'no', constraints(param), escapeHtml(param.description ?? '')]);
+}
+
+function responseRows(fields: readonly ResponseFieldReference[]): string[][] {
+  return fields.map((field) => [code(field.name), escapeHtml(field.list === true ? `${field.type}[]` : field.type), escapeHtml(field.description ?? '')]);
+}
+
+function errorRows(errors: readonly ErrorReference[]): string[][] {
+  return errors.map((error) => [code(error.code), escapeHtml(String(error.status)), escapeHtml(error.message)]);
+}
+
+function examples(action: ActionReference): string {
+  if (action.examples === undefined) return '';
+  return (
+    '<h3>Examples</h3>' +
+    `<details class="example-xml"><summary>XML</summary><pre>${escapeHtml(action.examples.xml)}</pre></details>` +
+    `<details class="example-json"><summary>JSON</summary><pre>${escapeHtml(action.examples.json)}</pre></details>`
+  );
+}
+
+/**
+ * The reference part of an action's section.
+ *
+ * @example
+ * referenceHtml(reference.actions[0]); // '<h2>DescribeRegions</h2>…'
+ */
+export function referenceHtml(action: ActionReference): string {
+  const traits = [`Version ${action.versions.map(code).join(', ')}`];
+  if (action.anonymous) traits.push('anonymous (no signature needed)');
+  if (action.idempotent) traits.push(`idempotent with ${code('ClientToken')}`);
+  const description = action.description === undefined ? '' : `<p class="description">${escapeHtml(action.description)}</p>`;
+  return (
+    `<h2>${escapeHtml(action.name)}</h2>` +
+    `<p class="traits">${traits.join(' · ')}</p>` +
+    description +
+    '<h3>Request parameters</h3>' +
+    table(['Name', 'Type', 'Required', 'Constraints', 'Description'], parameterRows(action.parameters), 'No business parameters.') +
+    '<h3>Response fields</h3>' +
+    table(['Name', 'Type', 'Description'], responseRows(action.response), 'Besides RequestId, none declared.') +
+    '<h3>Errors</h3>' +
+    table(['Code', 'HTTP status', 'Message'], errorRows(action.errors), 'Only the protocol errors (signature, throttling, parameters).') +
+    examples(action)
+  );
+}
