@@ -1,16 +1,17 @@
 /**
- * Regenerate the action reference of examples/ecs/README.md from the API's own introspection
- * (`api.describe()`), between the markers below: `npm run example:readme`
+ * Regenerate the action reference of examples/ecs/README.md from the API's reference
+ * (`api.reference()`: the same declarations that drive dispatch and the OpenAPI export), between
+ * the markers below: `npm run example:readme`
  * (`npx tsx examples/ecs/gen-readme.ts`; `--check` only reports whether it is stale, exit 1 if so).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ActionDescription, ParamDescription } from '../../lib/index.js';
+import type { ActionReference, ParamDescription, ResponseFieldReference } from '../../lib/index.js';
 import { createEcsApi } from './api.js';
 import { MemoryInstanceRepository } from './instances.js';
 
 /** Where the generated text starts. */
-export const BEGIN_MARKER = '<!-- actions:begin (generated from api.describe() by examples/ecs/gen-readme.ts; do not edit by hand) -->';
+export const BEGIN_MARKER = '<!-- actions:begin (generated from api.reference() by examples/ecs/gen-readme.ts; do not edit by hand) -->';
 /** Where it ends. */
 export const END_MARKER = '<!-- actions:end -->';
 
@@ -21,7 +22,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function constraints(param: ParamDescription): string {
+function constraints(param: ParamDescription | ResponseFieldReference): string {
   const parts: string[] = [];
   if (param.minLength !== undefined && param.maxLength !== undefined) parts.push(`${param.minLength}-${param.maxLength} characters`);
   else if (param.maxLength !== undefined) parts.push(`at most ${param.maxLength} characters`);
@@ -32,11 +33,27 @@ function constraints(param: ParamDescription): string {
   else if (param.min !== undefined) parts.push(`≥ ${param.min}`);
   else if (param.max !== undefined) parts.push(`≤ ${param.max}`);
   if (param.maxItems !== undefined) parts.push(`at most ${param.maxItems} items`);
-  if (param.default !== undefined) parts.push(`default ${JSON.stringify(param.default)}`);
+  if ('default' in param && param.default !== undefined) parts.push(`default ${JSON.stringify(param.default)}`);
   return parts.join('; ');
 }
 
-function actionSection(action: ActionDescription): string {
+function responseLines(action: ActionReference): string[] {
+  const lines = ['', '**Response** (besides `RequestId`):', ''];
+  if (action.response.length === 0) {
+    lines.push('Nothing besides `RequestId`.');
+  } else {
+    lines.push('| Field | Type | Always present | Constraints | Description |', '|---|---|---|---|---|');
+    for (const field of action.response) {
+      lines.push(`| \`${field.name}\` | ${field.type} | ${field.required ? 'yes' : ''} | ${cell(constraints(field))} | ${cell(field.description ?? '')} |`);
+    }
+  }
+  lines.push('', '**Errors** (besides the protocol\'s own):', '');
+  if (action.errors.length === 0) lines.push('None.');
+  else lines.push(action.errors.map((error) => `\`${error.code}\` (${error.status})`).join(', ') + '.');
+  return lines;
+}
+
+function actionSection(action: ActionReference): string {
   const notes = [`Version ${action.versions.join(', ')}`];
   if (action.idempotent) notes.push('idempotent with `ClientToken`');
   if (!action.anonymous) notes.push('signed (V1 or V3)');
@@ -49,6 +66,7 @@ function actionSection(action: ActionDescription): string {
       lines.push(`| \`${param.name}\` | ${param.type} | ${param.required ? 'yes' : ''} | ${cell(constraints(param))} | ${cell(param.description ?? '')} |`);
     }
   }
+  if (action.responseDeclared) lines.push(...responseLines(action));
   return lines.join('\n');
 }
 
@@ -56,9 +74,9 @@ function actionSection(action: ActionDescription): string {
  * The Markdown reference of every declared action.
  *
  * @example
- * renderActions(createEcsApi({ instances: new MemoryInstanceRepository() }).describe().actions);
+ * renderActions(createEcsApi({ instances: new MemoryInstanceRepository() }).reference().actions);
  */
-export function renderActions(actions: readonly ActionDescription[]): string {
+export function renderActions(actions: readonly ActionReference[]): string {
   return actions.map(actionSection).join('\n\n');
 }
 
@@ -73,7 +91,7 @@ export function updateReadme(readme: string): string {
   const begin = readme.indexOf(BEGIN_MARKER);
   const end = readme.indexOf(END_MARKER);
   if (begin === -1 || end === -1 || end < begin) throw new Error(`README.md needs the markers ${BEGIN_MARKER} and ${END_MARKER}`);
-  const actions = createEcsApi({ instances: new MemoryInstanceRepository() }).describe().actions;
+  const actions = createEcsApi({ instances: new MemoryInstanceRepository() }).reference().actions;
   return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n\n${renderActions(actions)}\n\n${readme.slice(end)}`;
 }
 
