@@ -3,7 +3,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { ExplorerOptions } from './options.js';
-import type { DescribedApi } from './reference-source.js';
+import type { ReferenceSource } from '../reference/model.js';
 import { explorerResponder } from './serve.js';
 
 /**
@@ -17,7 +17,7 @@ import { explorerResponder } from './serve.js';
  * app.use(envelope());
  * app.use(expressRpc(api));
  */
-export function explorer(api: DescribedApi, options: ExplorerOptions): RequestHandler {
+export function explorer(api: ReferenceSource, options: ExplorerOptions): RequestHandler {
   const respond = explorerResponder(api, options);
   return (req, res, next) => {
     const pathname = new URL(req.originalUrl, 'http://explorer.invalid').pathname;

@@ -3,7 +3,7 @@
  */
 import type { Middleware } from 'koa';
 import type { ExplorerOptions } from './options.js';
-import type { DescribedApi } from './reference-source.js';
+import type { ReferenceSource } from '../reference/model.js';
 import { explorerResponder } from './serve.js';
 
 /**
@@ -16,7 +16,7 @@ import { explorerResponder } from './serve.js';
  * app.use(envelope());
  * app.use(koaRpc(api));
  */
-export function explorer(api: DescribedApi, options: ExplorerOptions): Middleware {
+export function explorer(api: ReferenceSource, options: ExplorerOptions): Middleware {
   const respond = explorerResponder(api, options);
   return async (ctx, next) => {
     const answer = respond(ctx.method, ctx.path);

@@ -6,8 +6,8 @@
 import { SIGNER_SCRIPT } from './client-signer.js';
 import { UI_SCRIPT } from './client-ui.js';
 import { escapeHtml } from './html.js';
-import { referenceHtml } from './reference-section.js';
-import type { ApiReference } from './reference-source.js';
+import { errorTable, referenceHtml } from './reference-section.js';
+import type { ApiReference } from '../reference/model.js';
 import { PAGE_STYLES } from './styles.js';
 import { tryFormHtml } from './try-form.js';
 
@@ -44,7 +44,8 @@ export function explorerPage(reference: ApiReference, settings: PageSettings): (
   const sections = reference.actions.map((a) => `<section class="action" id="action-${escapeHtml(a.name)}">${referenceHtml(a)}${tryFormHtml(a)}</section>`).join('');
   const header =
     `<header><div><h1>${title}</h1><p class="api">Version <code>${escapeHtml(reference.version)}</code> · endpoint <code>${escapeHtml(settings.endpoint)}</code> · ${reference.actions.length} actions</p></div>${CREDENTIALS}</header>`;
-  const body = `<body data-endpoint="${escapeHtml(settings.endpoint)}">${header}<nav><ul>${nav}</ul></nav><main>${sections}</main>`;
+  const common = `<section class="action" id="protocol-errors"><h2>Errors every action may answer</h2>${errorTable(reference.errors, 'None.')}</section>`;
+  const body = `<body data-endpoint="${escapeHtml(settings.endpoint)}">${header}<nav><ul>${nav}<li><a href="#protocol-errors">Errors of every action</a></li></ul></nav><main>${sections}${common}</main>`;
   return (nonce) =>
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +

@@ -4,7 +4,7 @@
  */
 import type { ParamDescription } from '../rpc/params/describe.js';
 import { escapeHtml } from './html.js';
-import type { ActionReference, ErrorReference, ResponseFieldReference } from './reference-source.js';
+import type { ActionReference, ErrorReference, ResponseFieldReference } from '../reference/model.js';
 
 function table(headings: readonly string[], rows: readonly (readonly string[])[], empty: string): string {
   if (rows.length === 0) return `<p class="empty">${escapeHtml(empty)}</p>`;
@@ -17,8 +17,12 @@ function code(text: string): string {
   return `<code>${escapeHtml(text)}</code>`;
 }
 
-/** The constraints of a parameter, as short escaped phrases. */
-function constraints(param: ParamDescription): string {
+/** What parameters and response fields share: their constraints. */
+type Constrained = Pick<ParamDescription, 'enum' | 'min' | 'max' | 'minLength' | 'maxLength' | 'pattern' | 'minItems' | 'maxItems'> &
+  Partial<Pick<ParamDescription, 'default' | 'jsonSchema'>>;
+
+/** The constraints of a parameter or response field, as short escaped phrases. */
+function constraints(param: Constrained): string {
   const parts: string[] = [];
   if (param.default !== undefined) parts.push(`default ${code(String(param.default))}`);
   if (param.enum !== undefined) parts.push(`one of ${param.enum.map(code).join(', ')}`);
@@ -38,19 +42,34 @@ function parameterRows(parameters: readonly ParamDescription[]): string[][] {
 }
 
 function responseRows(fields: readonly ResponseFieldReference[]): string[][] {
-  return fields.map((field) => [code(field.name), escapeHtml(field.list === true ? `${field.type}[]` : field.type), escapeHtml(field.description ?? '')]);
+  return fields.map((field) => [code(field.name), escapeHtml(field.type), field.required ? 'yes' : 'no', constraints(field), escapeHtml(field.description ?? '')]);
 }
 
-function errorRows(errors: readonly ErrorReference[]): string[][] {
-  return errors.map((error) => [code(error.code), escapeHtml(String(error.status)), escapeHtml(error.message)]);
+/**
+ * A table of errors: code, HTTP status, message.
+ *
+ * @example
+ * errorTable(reference.errors, 'None.'); // '<table>…<td><code>InvalidAction</code></td><td>403</td>…'
+ */
+export function errorTable(errors: readonly ErrorReference[], empty: string): string {
+  const rows = errors.map((error) => [code(error.code), escapeHtml(String(error.status)), escapeHtml(error.message)]);
+  return table(['Code', 'HTTP status', 'Message'], rows, empty);
+}
+
+/** The JSON example indented for reading (it is the envelope writer's compact output). */
+function readableJson(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
 }
 
 function examples(action: ActionReference): string {
-  if (action.examples === undefined) return '';
   return (
     '<h3>Examples</h3>' +
     `<details class="example-xml"><summary>XML</summary><pre>${escapeHtml(action.examples.xml)}</pre></details>` +
-    `<details class="example-json"><summary>JSON</summary><pre>${escapeHtml(action.examples.json)}</pre></details>`
+    `<details class="example-json"><summary>JSON</summary><pre>${escapeHtml(readableJson(action.examples.json))}</pre></details>`
   );
 }
 
@@ -62,7 +81,8 @@ function examples(action: ActionReference): string {
  */
 export function referenceHtml(action: ActionReference): string {
   const traits = [`Version ${action.versions.map(code).join(', ')}`];
-  if (action.anonymous) traits.push('anonymous (no signature needed)');
+  traits.push(action.signed ? 'signed (Signature V1 or V3)' : 'no signature needed');
+  if (action.strict) traits.push('undeclared parameters refused');
   if (action.idempotent) traits.push(`idempotent with ${code('ClientToken')}`);
   const description = action.description === undefined ? '' : `<p class="description">${escapeHtml(action.description)}</p>`;
   return (
@@ -72,9 +92,11 @@ export function referenceHtml(action: ActionReference): string {
     '<h3>Request parameters</h3>' +
     table(['Name', 'Type', 'Required', 'Constraints', 'Description'], parameterRows(action.parameters), 'No business parameters.') +
     '<h3>Response fields</h3>' +
-    table(['Name', 'Type', 'Description'], responseRows(action.response), 'Besides RequestId, none declared.') +
+    (action.responseDeclared
+      ? table(['Name', 'Type', 'Always present', 'Constraints', 'Description'], responseRows(action.response), 'Only RequestId.')
+      : '<p class="empty">Not declared.</p>') +
     '<h3>Errors</h3>' +
-    table(['Code', 'HTTP status', 'Message'], errorRows(action.errors), 'Only the protocol errors (signature, throttling, parameters).') +
+    errorTable(action.errors, 'None of its own; see the errors every action may answer.') +
     examples(action)
   );
 }

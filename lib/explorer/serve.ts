@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExplorerOptions } from './options.js';
 import { explorerPage } from './page.js';
-import { referenceOf, type DescribedApi } from './reference-source.js';
+import { buildReference, type ReferenceSource } from '../reference/model.js';
 
 /** What to send. */
 export interface ExplorerAnswer {
@@ -57,11 +57,11 @@ function securityHeaders(nonce: string, connect: string): Record<string, string>
  * const respond = explorerResponder(api, { path: '/explorer' });
  * respond('GET', '/explorer'); // { status: 200, headers: { 'content-security-policy': …, … }, body: '<!doctype html>…' }
  */
-export function explorerResponder(api: DescribedApi, options: ExplorerOptions): ExplorerResponder {
+export function explorerResponder(api: ReferenceSource, options: ExplorerOptions): ExplorerResponder {
   if (typeof options?.path !== 'string' || !LITERAL_PATH.test(options.path)) {
     throw new TypeError("explorer: path must be a literal path starting with '/' (letters, digits, - . _ ~ /)");
   }
-  const apiPath = api.describe().path;
+  const apiPath = api.options.path;
   if (options.path === apiPath) throw new TypeError(`explorer: path ${options.path} is the API's own path; choose another, e.g. /explorer`);
   const endpoint = options.endpoint ?? apiPath;
   const connect = connectSource(endpoint);
@@ -69,7 +69,7 @@ export function explorerResponder(api: DescribedApi, options: ExplorerOptions): 
   let page: ((nonce: string) => string) | undefined;
   return (method, pathname) => {
     if (pathname !== options.path || (method !== 'GET' && method !== 'HEAD')) return undefined;
-    page ??= explorerPage(referenceOf(api), settings);
+    page ??= explorerPage(buildReference(api), settings);
     const nonce = randomBytes(18).toString('base64');
     return { status: 200, headers: securityHeaders(nonce, connect), body: method === 'HEAD' ? '' : page(nonce) };
   };

@@ -5,7 +5,7 @@
  */
 import type { ParamDescription } from '../rpc/params/describe.js';
 import { escapeHtml } from './html.js';
-import type { ActionReference } from './reference-source.js';
+import type { ActionReference } from '../reference/model.js';
 
 const LIST_MARK = /\.N(?=\.|$)/g;
 

@@ -72,13 +72,28 @@ for (const framework of ['koa', 'express'] as const) {
     });
 
     it('lists every declared action with its reference and a form', async () => {
-      const actions = await page.$$eval('section.action', (sections) => sections.map((s) => s.querySelector('h2')?.textContent));
-      const declared = createEcsApi({ instances: new MemoryInstanceRepository() }).describe().actions.map((a) => a.name);
-      assert.deepEqual(actions, declared);
-      assert.ok(declared.includes('DescribeRegions') && declared.includes('CreateInstance') && declared.includes('DescribeInstances'));
-      const rows = await page.$$eval('#action-CreateInstance table:first-of-type tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
-      assert.ok(rows.some((row) => row.startsWith('InstanceTypestringyes') && row.includes('ecs.g7.large')), rows.join('\n'));
-      assert.ok(rows.some((row) => row.startsWith('Tag.N.Keystring')), rows.join('\n'));
+      const actions = await page.$$eval('section.action:not(#protocol-errors)', (sections) => sections.map((s) => s.querySelector('h2')?.textContent));
+      const reference = createEcsApi({ instances: new MemoryInstanceRepository() }).reference();
+      assert.deepEqual(actions, reference.actions.map((a) => a.name));
+      assert.ok(actions.includes('DescribeRegions') && actions.includes('CreateInstance') && actions.includes('DescribeInstances'));
+      const tables = await page.$$eval('#action-CreateInstance table', (ts) => ts.map((t) => Array.from(t.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.children).map((td) => td.textContent ?? ''))));
+      const [parameters, response, errors] = tables as [string[][], string[][], string[][]];
+      const createInstance = reference.actions.find((a) => a.name === 'CreateInstance');
+      assert.deepEqual(parameters.map((row) => row[0]), createInstance?.parameters.map((p) => p.name));
+      assert.ok(parameters.some((row) => row[0] === 'InstanceType' && row[2] === 'yes' && row[4]?.includes('ecs.g7.large')), JSON.stringify(parameters));
+      assert.deepEqual(response.map((row) => row[0]), createInstance?.response.map((f) => f.name));
+      assert.ok(response.some((row) => row[0] === 'InstanceId'));
+      assert.deepEqual(errors, createInstance?.errors.map((e) => [e.code, String(e.status), e.message]));
+      assert.ok(errors.some((row) => row[0] === 'InvalidRegionId.NotFound' && row[1] === '404'));
+      const protocol = await page.$$eval('#protocol-errors tbody tr', (trs) => trs.map((tr) => tr.firstElementChild?.textContent));
+      // The example's API also signs, throttles and honours ClientToken: those steps add their errors.
+      for (const code of [...reference.errors.map((e) => e.code), 'SignatureDoesNotMatch', 'SignatureNonceUsed', 'Throttling', 'IdempotentParameterMismatch']) {
+        assert.ok(protocol.includes(code), `${code} in ${protocol.join(', ')}`);
+      }
+      const xml = await page.$eval('#action-CreateInstance .example-xml pre', (el) => el.textContent);
+      const json = await page.$eval('#action-CreateInstance .example-json pre', (el) => el.textContent ?? '');
+      assert.equal(xml, createInstance?.examples.xml);
+      assert.deepEqual(JSON.parse(json), JSON.parse(createInstance?.examples.json ?? ''));
     });
 
     it('DescribeRegions: 200, the RequestId of the body and header, the regions', async () => {
