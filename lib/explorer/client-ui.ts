@@ -104,7 +104,7 @@ export const UI_SCRIPT = String.raw`
     var accessKeyId = keyIdInput.value.trim();
     var secret = secretInput.value;
     var headers;
-    if (accessKeyId === '' && secret === '' && form.hasAttribute('data-anonymous')) {
+    if (accessKeyId === '' && secret === '' && form.hasAttribute('data-unsigned')) {
       pairs.unshift(['Action', action], ['Version', version]);
       headers = {};
     } else {

@@ -61,7 +61,7 @@ export function tryFormHtml(action: ActionReference): string {
   const inputs = action.parameters.map(parameterInput).filter((html) => html !== '').join('');
   return (
     '<h3>Try it</h3>' +
-    `<form class="try" data-action="${escapeHtml(action.name)}" data-version="${escapeHtml(action.versions[0] ?? '')}"${action.anonymous ? ' data-anonymous' : ''} novalidate>` +
+    `<form class="try" data-action="${escapeHtml(action.name)}" data-version="${escapeHtml(action.versions[0] ?? '')}"${action.signed ? '' : ' data-unsigned'} novalidate>` +
     `<div class="common">${version}<label>Format ${select('@format', ['JSON', 'XML'])}</label><label>Method ${select('@method', ['POST', 'GET'])}</label></div>` +
     `<div class="params">${inputs}</div>` +
     '<label>More parameters <span class="hint">Name=value, one per line</span><textarea rows="2" name="@extra" spellcheck="false"></textarea></label>' +
