@@ -13,6 +13,10 @@ function table(headings: readonly string[], rows: readonly (readonly string[])[]
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function code(text: string): string {
   return `<code>${escapeHtml(text)}</code>`;
 }
@@ -28,11 +32,11 @@ function constraints(param: Constrained): string {
   if (param.enum !== undefined) parts.push(`one of ${param.enum.map(code).join(', ')}`);
   if (param.min !== undefined) parts.push(`≥ ${code(String(param.min))}`);
   if (param.max !== undefined) parts.push(`≤ ${code(String(param.max))}`);
-  if (param.minLength !== undefined) parts.push(`at least ${param.minLength} characters`);
-  if (param.maxLength !== undefined) parts.push(`at most ${param.maxLength} characters`);
+  if (param.minLength !== undefined) parts.push(`at least ${count(param.minLength, 'character')}`);
+  if (param.maxLength !== undefined) parts.push(`at most ${count(param.maxLength, 'character')}`);
   if (param.pattern !== undefined) parts.push(`matches ${code(param.pattern)}`);
-  if (param.minItems !== undefined) parts.push(`at least ${param.minItems} items`);
-  if (param.maxItems !== undefined) parts.push(`at most ${param.maxItems} items`);
+  if (param.minItems !== undefined) parts.push(`at least ${count(param.minItems, 'item')}`);
+  if (param.maxItems !== undefined) parts.push(`at most ${count(param.maxItems, 'item')}`);
   if (param.jsonSchema !== undefined) parts.push(`JSON: ${code(JSON.stringify(param.jsonSchema))}`);
   return parts.join('; ');
 }

@@ -199,11 +199,15 @@ for (const framework of ['koa', 'express'] as const) {
       await callAction(page, 'CreateInstance', {
         params: { RegionId: 'cn-hangzhou', InstanceType: 'ecs.g7.large', 'Tag.N.Key': 'env\nteam', 'Tag.N.Value': 'prod\nblue' },
       });
-      await page.$eval('#action-CreateInstance form.try', (el) => el.scrollIntoView({ block: 'start' }));
+      // The whole CreateInstance section: its reference, the form, the answer and the snippets.
+      const box = await page.$eval('#action-CreateInstance', (el) => {
+        const r = el.getBoundingClientRect();
+        return { x: 0, y: r.top + window.scrollY - 8, width: document.documentElement.clientWidth, height: r.height + 16 };
+      });
       const dir = SCREENSHOT === undefined ? mkdtempSync(path.join(tmpdir(), 'explorer-shot-')) : undefined;
       const file = SCREENSHOT ?? path.join(dir as string, 'explorer.png');
       try {
-        await page.screenshot({ path: file as `${string}.png` });
+        await page.screenshot({ path: file as `${string}.png`, clip: box, captureBeyondViewport: true });
         const png = readFileSync(file);
         assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       } finally {
