@@ -62,7 +62,7 @@ export type InferResponse<R> = R extends z.ZodObject
  * What a handler may return: nothing when no response is declared or the declaration has no
  * required field, else the declared data (or a promise of it).
  */
-export type HandlerResult<R> = [R] extends [undefined]
+export type ActionHandlerResult<R> = [R] extends [undefined]
   ? unknown
   : R extends z.ZodObject
     ? z.input<R> | PromiseLike<z.input<R>>
