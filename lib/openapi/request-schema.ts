@@ -63,7 +63,7 @@ function describe(param: ParamDescription, byName: ReadonlyMap<string, ParamDesc
   if (param.description !== undefined) notes.push(param.description);
   for (const list of enclosingLists(param.name, byName)) {
     const bounds = [list.minItems !== undefined ? `at least ${list.minItems}` : '', list.maxItems !== undefined ? `at most ${list.maxItems}` : ''].filter(Boolean).join(', ');
-    notes.push(`Repeat list ${list.name}.1, ${list.name}.2, …${bounds === '' ? '' : ` (${bounds} items)`}${list.description === undefined ? '' : `: ${list.description}`}`);
+    notes.push(`Repeat list ${list.name}.1, ${list.name}.2, …${bounds === '' ? '' : ` (${bounds} items)`}${list.description === undefined ? '.' : `: ${list.description}`}`);
   }
   if (param.name.includes('.') && param.required) notes.push(`Required whenever ${param.name.slice(0, param.name.lastIndexOf('.'))} is sent.`);
   return notes.length === 0 ? undefined : notes.join(' ');
