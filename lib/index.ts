@@ -35,10 +35,13 @@ export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, Throttle
 export { koaRpc } from './koa/rpc.js';
 // Response declarations, the API reference (docs/reference.md).
 export { ResponseMismatchError } from './rpc/response/check.js';
-export type { ResponseDeclaration, ResponseField, ResponseFields, InferResponse, InferResponseField, HandlerResult } from './rpc/response/spec.js';
+export type { ResponseDeclaration, ResponseField, ResponseFields, InferResponse, InferResponseField, ActionHandlerResult } from './rpc/response/spec.js';
 export type { ResponseShape, ScalarShape, StructShape, ListShape, FieldShape } from './rpc/response/shape.js';
 export type { DeclaredError } from './rpc/response/errors.js';
 export { buildReference, exampleBodies, SAMPLE_REQUEST_ID } from './reference/model.js';
+export { buildOpenApi } from './openapi/document.js';
+export type { OpenApiSource } from './openapi/document.js';
+export type { OpenApiDocument, OpenApiOptions, ServerObject, SchemaObject, JsonValue, JsonObject } from './openapi/types.js';
 export type { ApiReference, ActionReference, ErrorReference, ExampleBodies, ReferenceSource, ResponseFieldReference } from './reference/model.js';
 export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from './rpc/params/index.js';
 export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from './rpc/params/index.js';

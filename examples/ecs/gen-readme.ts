@@ -1,14 +1,16 @@
 /**
- * Regenerate the action reference of examples/ecs/README.md from the API's reference
- * (`api.reference()`: the same declarations that drive dispatch and the OpenAPI export), between
- * the markers below: `npm run example:readme`
- * (`npx tsx examples/ecs/gen-readme.ts`; `--check` only reports whether it is stale, exit 1 if so).
+ * Regenerate what is derived from the action declarations of api.ts: the action reference of
+ * examples/ecs/README.md (between the markers below), the API reference (reference.json, what
+ * `api.reference()` returns) and the OpenAPI 3.1 document (openapi.json, `api.openapi()`):
+ * `npm run example:readme` (`npx tsx examples/ecs/gen-readme.ts`; `--check` only reports whether
+ * any of them is stale, exit 1 if so).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionReference, ParamDescription, ResponseFieldReference } from '../../lib/index.js';
 import { createEcsApi } from './api.js';
 import { MemoryInstanceRepository } from './instances.js';
+import { clientTokenGuard, MemoryStore, rateLimitThrottler, signatureAuthenticator, staticCredentials, type RpcApi } from './middleware.js';
 
 /** Where the generated text starts. */
 export const BEGIN_MARKER = '<!-- actions:begin (generated from api.reference() by examples/ecs/gen-readme.ts; do not edit by hand) -->';
@@ -17,6 +19,42 @@ export const END_MARKER = '<!-- actions:end -->';
 
 /** The README this script maintains. */
 export const README_PATH = path.join(__dirname, 'README.md');
+/** The committed API reference. */
+export const REFERENCE_PATH = path.join(__dirname, 'reference.json');
+/** The committed OpenAPI document. */
+export const OPENAPI_PATH = path.join(__dirname, 'openapi.json');
+
+/**
+ * The API as the service runs it (service.ts): signed, throttled, ClientToken-aware. Only the
+ * presence of each step shows in the documents (which errors may occur, which actions are signed).
+ *
+ * @example
+ * documentedApi().reference().actions.length; // 6
+ */
+export function documentedApi(): RpcApi {
+  return createEcsApi({
+    instances: new MemoryInstanceRepository(),
+    authenticate: signatureAuthenticator({ credentials: staticCredentials({}) }),
+    throttle: rateLimitThrottler({ limit: { points: 100, durationSeconds: 1 } }),
+    idempotency: clientTokenGuard({ store: new MemoryStore() }),
+  });
+}
+
+/**
+ * The generated files, by path, with their current content.
+ *
+ * @example
+ * for (const [file, text] of generatedFiles(readFileSync(README_PATH, 'utf8'))) writeFileSync(file, text);
+ */
+export function generatedFiles(readme: string): Map<string, string> {
+  const api = documentedApi();
+  const openapi = api.openapi({ title: 'ECS example', servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }] });
+  return new Map([
+    [README_PATH, updateReadme(readme)],
+    [REFERENCE_PATH, `${JSON.stringify(api.reference(), null, 2)}\n`],
+    [OPENAPI_PATH, `${JSON.stringify(openapi, null, 2)}\n`],
+  ]);
+}
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -91,22 +129,30 @@ export function updateReadme(readme: string): string {
   const begin = readme.indexOf(BEGIN_MARKER);
   const end = readme.indexOf(END_MARKER);
   if (begin === -1 || end === -1 || end < begin) throw new Error(`README.md needs the markers ${BEGIN_MARKER} and ${END_MARKER}`);
-  const actions = createEcsApi({ instances: new MemoryInstanceRepository() }).reference().actions;
+  const actions = documentedApi().reference().actions;
   return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n\n${renderActions(actions)}\n\n${readme.slice(end)}`;
 }
 
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 if (require.main === module) {
-  const current = readFileSync(README_PATH, 'utf8');
-  const fresh = updateReadme(current);
-  if (process.argv.includes('--check')) {
-    if (fresh !== current) {
-      console.error('examples/ecs/README.md is stale: run npx tsx examples/ecs/gen-readme.ts');
+  const check = process.argv.includes('--check');
+  for (const [file, fresh] of generatedFiles(readFileSync(README_PATH, 'utf8'))) {
+    const name = path.relative(process.cwd(), file);
+    if (readOrEmpty(file) === fresh) {
+      if (!check) console.log(`${name}: already up to date`);
+    } else if (check) {
+      console.error(`${name} is stale: run npx tsx examples/ecs/gen-readme.ts`);
       process.exitCode = 1;
+    } else {
+      writeFileSync(file, fresh);
+      console.log(`${name}: updated`);
     }
-  } else if (fresh !== current) {
-    writeFileSync(README_PATH, fresh);
-    console.log('examples/ecs/README.md: action reference updated');
-  } else {
-    console.log('examples/ecs/README.md: action reference already up to date');
   }
 }

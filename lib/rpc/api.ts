@@ -17,10 +17,12 @@ import { compileResponse, isZodSchema } from './response/compile.js';
 import { checkResponse, ResponseMismatchError } from './response/check.js';
 import { compileErrors, type DeclaredError } from './response/errors.js';
 import type { StructShape } from './response/shape.js';
-import type { HandlerResult, ResponseDeclaration } from './response/spec.js';
+import type { ActionHandlerResult, ResponseDeclaration } from './response/spec.js';
 import type { DefinedErrorClass } from '../core/errors/api-error.js';
 import { protocolErrors } from './response/protocol-errors.js';
 import { buildReference, type ApiReference } from '../reference/model.js';
+import { buildOpenApi } from '../openapi/document.js';
+import type { OpenApiDocument, OpenApiOptions } from '../openapi/types.js';
 import type { z } from 'zod';
 import type { CorsOptions } from '../core/cors.js';
 import type { Authenticator, Caller, IdempotencyGuard, RpcRequest, RpcResult, Throttler } from './pipeline.js';
@@ -93,7 +95,7 @@ export interface ActionDefinition<D extends Declaration, Ctx, R extends Response
   /** The errors the action may answer with besides the protocol's own (catalogue or `defineError` classes), for the reference. */
   errors?: readonly DefinedErrorClass[];
   /** Returns the success data: a plain object, or nothing for an empty success (anything else is an InternalError). */
-  handler: (params: InferParams<D>, ctx: Ctx, call: ActionContext) => HandlerResult<NoInfer<R>>;
+  handler: (params: InferParams<D>, ctx: Ctx, call: ActionContext) => ActionHandlerResult<NoInfer<R>>;
 }
 
 interface ActionEntry<Ctx> {
@@ -259,6 +261,16 @@ export class RpcApi<Ctx = unknown> {
    */
   reference(): ApiReference {
     return buildReference(this);
+  }
+
+  /**
+   * The API as an OpenAPI 3.1 document (docs/reference.md says how the RPC protocol is modelled).
+   *
+   * @example
+   * writeFileSync('openapi.json', JSON.stringify(api.openapi({ title: 'ECS', servers: [{ url: 'https://ecs.example.com' }] }), null, 2));
+   */
+  openapi(options: OpenApiOptions): OpenApiDocument {
+    return buildOpenApi(this, options);
   }
 
   /**

@@ -110,7 +110,8 @@ function checkStruct(shape: StructShape, value: unknown, path: string): Mismatch
     declared.add(field.name);
     const member = Object.prototype.hasOwnProperty.call(value, field.name) ? value[field.name] : undefined;
     const fieldPath = join(path, field.name);
-    if (member === undefined || member === null) {
+    if (member === null) return { path: fieldPath, reason: 'is null (null is written in JSON but not in XML: leave the field out)' };
+    if (member === undefined) {
       if (field.required) return { path: fieldPath, reason: 'is missing' };
       continue;
     }
@@ -132,8 +133,9 @@ function checkShape(shape: ResponseShape, value: unknown, path: string): Mismatc
 }
 
 /**
- * The first place where `data` does not match `shape`, or undefined. Absent optional fields and
- * `null` (both render as nothing) are fine; an undeclared field with a value is a mismatch.
+ * The first place where `data` does not match `shape`, or undefined. An optional field may be
+ * absent or `undefined`; `null` is a mismatch (JSON would show it, XML would not), and so is an
+ * undeclared field with a value.
  *
  * @example
  * checkResponse({ kind: 'struct', fields: [{ name: 'InstanceId', required: true, shape: { kind: 'string' } }] }, {});

@@ -107,9 +107,8 @@ function fromZod(action: string, path: string, schema: z.ZodType): { shape: Resp
     throw refuse(action, path, `cannot be described: ${(err as Error).message}`);
   }
   if (bad.length > 0) throw refuse(action, path, `is not plain data (${bad.join(', ')})`);
-  const { shape, nullable } = fromJsonSchema(action, path, json, json);
-  // An optional zod field accepts undefined; a nullable one renders as nothing when null.
-  return { shape, required: !nullable && !schema.safeParse(undefined).success };
+  const { shape } = fromJsonSchema(action, path, json, json);
+  return { shape, required: !schema.safeParse(undefined).success };
 }
 
 function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
@@ -119,23 +118,20 @@ function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
   return defs?.[ref.slice('#/$defs/'.length)] ?? node;
 }
 
-function fromJsonSchema(action: string, path: string, input: JsonSchema, root: JsonSchema, depth = 0): { shape: ResponseShape; nullable: boolean } {
+const NULLABLE = 'is nullable: null is written in JSON but not in XML, so declare the field optional (.optional()) and leave it out';
+
+function fromJsonSchema(action: string, path: string, input: JsonSchema, root: JsonSchema, depth = 0): { shape: ResponseShape } {
   if (depth > 32) throw refuse(action, path, 'is recursive or nested too deeply to describe');
   const node = resolveRef(root, input);
   const anyOf = node.anyOf as JsonSchema[] | undefined;
   if (anyOf !== undefined) {
-    const rest = anyOf.filter((s) => s.type !== 'null');
-    if (rest.length !== 1) throw refuse(action, path, 'is a union: declare one structure');
-    const inner = fromJsonSchema(action, path, { ...rest[0], ...(node.description !== undefined && { description: node.description }) }, root, depth + 1);
-    return { shape: inner.shape, nullable: true };
+    if (anyOf.some((s) => s.type === 'null')) throw refuse(action, path, NULLABLE);
+    throw refuse(action, path, 'is a union: declare one structure');
   }
   let type = node.type;
-  let nullable = false;
   if (Array.isArray(type)) {
-    const types = type.filter((t) => t !== 'null');
-    nullable = types.length !== type.length;
-    if (types.length !== 1) throw refuse(action, path, 'is a union: declare one type');
-    type = types[0];
+    if (type.includes('null')) throw refuse(action, path, NULLABLE);
+    throw refuse(action, path, 'is a union: declare one type');
   }
   const description = typeof node.description === 'string' ? node.description : undefined;
   const examples = node.examples as unknown[] | undefined;
@@ -179,7 +175,7 @@ function fromJsonSchema(action: string, path: string, input: JsonSchema, root: J
         const fieldPath = path === '' ? name : `${path}.${name}`;
         if (!isXmlName(name)) throw refuse(action, fieldPath, 'is not a name the renderers can write (an XML element name)');
         const inner = fromJsonSchema(action, fieldPath, properties[name] as JsonSchema, root, depth + 1);
-        fields.push({ name, required: required.has(name) && !inner.nullable, shape: inner.shape });
+        fields.push({ name, required: required.has(name), shape: inner.shape });
       }
       shape = { kind: 'struct', fields };
       break;
@@ -187,7 +183,7 @@ function fromJsonSchema(action: string, path: string, input: JsonSchema, root: J
     default:
       throw refuse(action, path, 'has no declared type (z.any(), z.unknown() or a type a response cannot carry)');
   }
-  return { shape: withDescription(shape, description), nullable };
+  return { shape: withDescription(shape, description) };
 }
 
 /**

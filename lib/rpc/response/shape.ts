@@ -41,7 +41,7 @@ export type ResponseShape = ScalarShape | StructShape | ListShape;
 /** One named field of a struct. */
 export interface FieldShape {
   readonly name: string;
-  /** Always present in the response (an optional field may be absent, or null: both render as nothing). */
+  /** Always present in the response (an optional field may be absent). */
   readonly required: boolean;
   readonly shape: ResponseShape;
 }

@@ -44,17 +44,18 @@ type OptionalFields<R> = { [K in keyof R]: IsOptional<R[K]> extends true ? K : n
 
 /**
  * The data a handler returns for a response declaration: `required` `p.*` fields and non-optional
- * zod fields must be present; an optional field may be absent, `undefined` or `null`.
+ * zod fields must be present; an optional field may be absent or `undefined` (not `null`: JSON
+ * would write it, XML would not).
  *
  * @example
  * const response = { InstanceId: p.string({ required: true }), Note: p.string() };
- * type Data = InferResponse<typeof response>; // { InstanceId: string; Note?: string | null | undefined }
+ * type Data = InferResponse<typeof response>; // { InstanceId: string; Note?: string | undefined }
  */
 export type InferResponse<R> = R extends z.ZodObject
   ? z.input<R>
   : Simplify<
       { -readonly [K in RequiredFields<R>]: InferResponseField<R[K]> } & {
-        -readonly [K in OptionalFields<R>]?: InferResponseField<R[K]> | null | undefined;
+        -readonly [K in OptionalFields<R>]?: InferResponseField<R[K]> | undefined;
       }
     >;
 
@@ -62,7 +63,7 @@ export type InferResponse<R> = R extends z.ZodObject
  * What a handler may return: nothing when no response is declared or the declaration has no
  * required field, else the declared data (or a promise of it).
  */
-export type HandlerResult<R> = [R] extends [undefined]
+export type ActionHandlerResult<R> = [R] extends [undefined]
   ? unknown
   : R extends z.ZodObject
     ? z.input<R> | PromiseLike<z.input<R>>
