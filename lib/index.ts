@@ -10,6 +10,7 @@ export type { ParamRecord } from './core/params/urlencoded.js';
 export {
   ApiError,
   isApiError,
+  isApiErrorClass,
   defineError,
   errors,
   CATALOGUE,
@@ -32,6 +33,16 @@ export type { RpcApiOptions, RpcErrorFactories, ActionDefinition, ActionContext,
 export type { CorsOptions } from './core/cors.js';
 export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, ThrottleKey, RpcResult, IdempotentCall, IdempotencyGuard } from './rpc/pipeline.js';
 export { koaRpc } from './koa/rpc.js';
+// Response declarations, the API reference (docs/reference.md).
+export { ResponseMismatchError } from './rpc/response/check.js';
+export type { ResponseDeclaration, ResponseField, ResponseFields, InferResponse, InferResponseField, ActionHandlerResult } from './rpc/response/spec.js';
+export type { ResponseShape, ScalarShape, StructShape, ListShape, FieldShape } from './rpc/response/shape.js';
+export type { DeclaredError } from './rpc/response/errors.js';
+export { buildReference, exampleBodies, SAMPLE_REQUEST_ID } from './reference/model.js';
+export { buildOpenApi } from './openapi/document.js';
+export type { OpenApiSource } from './openapi/document.js';
+export type { OpenApiDocument, OpenApiOptions, ServerObject, SchemaObject, JsonValue, JsonObject } from './openapi/types.js';
+export type { ApiReference, ActionReference, ErrorReference, ExampleBodies, ReferenceSource, ResponseFieldReference } from './reference/model.js';
 export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from './rpc/params/index.js';
 export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from './rpc/params/index.js';
 // Authentication: Signature V1/V3 core, the RPC authentication step, the Koa middleware.
@@ -42,3 +53,6 @@ export * from './stores/index.js';
 // Throttling (rate-limiter-flexible, memory or Redis) and ClientToken idempotency (any Store).
 export * from './throttle/index.js';
 export * from './idempotency/index.js';
+// The API explorer page (docs/explorer.md): off unless mounted.
+export { explorer } from './explorer/koa.js';
+export * from './explorer/index.js';

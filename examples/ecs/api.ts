@@ -5,7 +5,7 @@
  * (see service.ts); parameter checking is done from the declarations before a handler runs.
  */
 import { z } from 'zod';
-import { IncorrectInstanceStatus, InvalidInstanceIdNotFound } from './errors.js';
+import { IncorrectInstanceStatus, InstanceQuotaExceeded, InvalidInstanceIdNotFound, InvalidRegionIdNotFound } from './errors.js';
 import type { ChangeOutcome, Instance, InstanceRepository, InstanceStatus, Tag } from './instances.js';
 import { createRpcApi, errors, p, type Authenticator, type IdempotencyGuard, type RpcApi, type Throttler } from './middleware.js';
 import { REGIONS, servedRegion } from './regions.js';
@@ -33,6 +33,28 @@ const INSTANCE_NAME = /^[\s\S]{2,128}$/u;
 
 const instanceId = () => p.string({ required: true, maxLength: 64, description: 'The instance, e.g. i-bp67acfmxazb4ph1qx2y.' });
 
+/** One region as DescribeRegions lists it (declared with `p.*`). */
+const region = p.struct({
+  RegionId: p.string({ required: true, description: 'The region, e.g. cn-hangzhou.' }),
+  LocalName: p.string({ required: true, description: 'Its name in Chinese.' }),
+  RegionEndpoint: p.string({ required: true, description: 'The endpoint of the region.' }),
+});
+
+/** The instances of a DescribeInstances page (declared with zod, which has a type for the Date). */
+const instancesPage = z.object({
+  Instance: z.array(
+    z.object({
+      InstanceId: z.string().meta({ examples: ['i-bp67acfmxazb4ph1qx2y'] }),
+      InstanceName: z.string().meta({ examples: ['web server 1'] }),
+      InstanceType: z.string().meta({ examples: ['ecs.g7.large'] }),
+      RegionId: z.string().meta({ examples: ['cn-hangzhou'] }),
+      Status: z.enum(['Running', 'Stopped']),
+      CreationTime: z.date().describe('When the instance was created (UTC).'),
+      Tags: z.object({ Tag: z.array(z.object({ TagKey: z.string(), TagValue: z.string() })) }),
+    }),
+  ),
+});
+
 /**
  * Declare the ECS-like actions on a new RPC API. `Ctx` is the framework's context type
  * (`Koa.Context` for `koaRpc`); the handlers never use it.
@@ -52,6 +74,8 @@ export function createEcsApi<Ctx = unknown>(options: EcsApiOptions): RpcApi<Ctx>
 
   api.action('DescribeRegions', {
     description: 'The regions this service serves.',
+    response: { Regions: p.struct({ Region: p.list(region, { required: true }) }, { required: true }) },
+    errors: [],
     handler: () => ({ Regions: { Region: REGIONS.map((region) => ({ ...region })) } }),
   });
 
@@ -68,6 +92,8 @@ export function createEcsApi<Ctx = unknown>(options: EcsApiOptions): RpcApi<Ctx>
       }),
       ClientToken: p.string({ maxLength: 64, description: 'Makes the call idempotent: up to 64 ASCII characters, unique per request.' }),
     },
+    response: { InstanceId: p.string({ required: true, description: 'The new instance.' }) },
+    errors: [InvalidRegionIdNotFound, InstanceQuotaExceeded, errors.InvalidParameter],
     handler: async ({ RegionId, InstanceType, InstanceName, Tag: tags = [] }) => {
       const created = await instances.create({
         RegionId: servedRegion(RegionId),
@@ -95,6 +121,13 @@ export function createEcsApi<Ctx = unknown>(options: EcsApiOptions): RpcApi<Ctx>
       PageNumber: p.integer({ min: 1, default: 1 }),
       PageSize: p.integer({ min: 1, max: 100, default: 10 }),
     },
+    response: {
+      TotalCount: p.integer({ required: true, min: 0, description: 'How many instances match, on all pages.' }),
+      PageNumber: p.integer({ required: true, min: 1 }),
+      PageSize: p.integer({ required: true, min: 1, max: 100 }),
+      Instances: instancesPage.describe('This page of instances, oldest first.'),
+    },
+    errors: [InvalidRegionIdNotFound],
     handler: async ({ RegionId, InstanceId, InstanceIds, Tag, PageNumber, PageSize }) => {
       const ids = InstanceId === undefined && InstanceIds === undefined ? undefined : [...(InstanceId ?? []), ...(InstanceIds ?? [])];
       const page = await instances.find({
@@ -117,6 +150,8 @@ export function createEcsApi<Ctx = unknown>(options: EcsApiOptions): RpcApi<Ctx>
     api.action(action, {
       description,
       params: { InstanceId: instanceId() },
+      response: {},
+      errors: [InvalidInstanceIdNotFound, IncorrectInstanceStatus],
       handler: async ({ InstanceId }) => {
         check(await instances.changeStatus(InstanceId, from, to)); // nothing to return: `{ RequestId }` only
       },
@@ -128,6 +163,8 @@ export function createEcsApi<Ctx = unknown>(options: EcsApiOptions): RpcApi<Ctx>
   api.action('DeleteInstance', {
     description: 'Deletes a Stopped instance.',
     params: { InstanceId: instanceId() },
+    response: {},
+    errors: [InvalidInstanceIdNotFound, IncorrectInstanceStatus],
     handler: async ({ InstanceId }) => {
       check(await instances.remove(InstanceId, 'Stopped'));
     },

@@ -15,7 +15,7 @@ const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
  * @example
  * console.log(startupBanner(config, 'http://127.0.0.1:3000'));
  */
-export function startupBanner(config: EcsConfig, endpoint: string, processes = 1): string {
+export function startupBanner(config: EcsConfig, endpoint: string, processes = 1, explorerPath?: string): string {
   const state = config.redisUrl === undefined ? 'in memory' : `in Redis (${describeRedisUrl(config.redisUrl)})`;
   const where = processes > 1 ? `${processes} workers on ` : '';
   const lines = [
@@ -33,6 +33,7 @@ export function startupBanner(config: EcsConfig, endpoint: string, processes = 1
     }
   }
   const env = endpoint === DEFAULT_ENDPOINT ? '' : `ECS_ENDPOINT=${endpoint} `;
+  if (explorerPath !== undefined) lines.push(`  Explorer (reference, and forms that sign in your browser): ${endpoint}${explorerPath}`);
   lines.push(`  Try: curl "$(${env}npx tsx examples/ecs/sign-url.ts Action=DescribeRegions)"   or   ${env}npm run example:client`);
   return lines.join('\n');
 }

@@ -31,4 +31,6 @@ export {
   MemoryStore,
   RedisStore,
   type Store,
+  // The API explorer page (reference and signed "try it" forms), mounted by server.ts.
+  explorer,
 } from '../../lib/index.js';

@@ -9,11 +9,14 @@ import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createEcsService, listen } from './service.js';
 
+/** Where `npm start` serves the API explorer page (createEcsService serves none unless asked). */
+const EXPLORER_PATH = '/explorer';
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const service = await createEcsService(config);
+  const service = await createEcsService(config, { explorerPath: EXPLORER_PATH });
   const server = await listen(service.listener, config.host, config.port);
-  console.log(startupBanner(config, server.endpoint));
+  console.log(startupBanner(config, server.endpoint, 1, EXPLORER_PATH));
 
   const stop = (): void => {
     void server

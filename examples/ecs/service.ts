@@ -7,10 +7,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import express from 'express';
-import { envelope as expressEnvelope, errorHandler, expressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
+import { envelope as expressEnvelope, errorHandler, explorer as expressExplorer, expressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
 import { createEcsApi, type EcsApiOptions } from './api.js';
 import type { EcsConfig } from './config.js';
-import { clientTokenGuard, envelope, koaRpc, rateLimitThrottler, signatureAuthenticator, staticCredentials, type StaticKey } from './middleware.js';
+import { clientTokenGuard, envelope, explorer, koaRpc, rateLimitThrottler, signatureAuthenticator, staticCredentials, type StaticKey } from './middleware.js';
 import { openState, type EcsState, type StateOptions } from './state.js';
 
 /** The HostId of error envelopes. */
@@ -30,6 +30,8 @@ export interface EcsService {
 export interface EcsServiceOptions extends StateOptions {
   /** Where server bugs (answered `InternalError`) are reported. Default: stderr. */
   readonly reportError?: (err: Error & { requestId?: string }) => void;
+  /** Serve the API explorer page at this path (e.g. `/explorer`). Default: no explorer. */
+  readonly explorerPath?: string;
 }
 
 function reportToStderr(err: Error & { requestId?: string }): void {
@@ -53,19 +55,23 @@ function protectionSteps(config: EcsConfig, state: EcsState): Omit<EcsApiOptions
   };
 }
 
-function koaListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void): http.RequestListener {
+function koaListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void, explorerPath?: string): http.RequestListener {
   const app = new Koa();
+  const api = createEcsApi<Koa.Context>(steps);
+  if (explorerPath !== undefined) app.use(explorer(api, { path: explorerPath, title: 'ECS example explorer' }));
   app.use(envelope({ hostId: ECS_HOST_ID })); // RequestId, Format, parameters, error envelopes
-  app.use(koaRpc(createEcsApi<Koa.Context>(steps)));
+  app.use(koaRpc(api));
   app.on('error', report);
   return app.callback();
 }
 
-function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void): http.RequestListener {
+function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void, explorerPath?: string): http.RequestListener {
   const app = express();
   app.disable('x-powered-by'); // Alibaba Cloud endpoints send no such header
+  const api = createEcsApi<ExpressRpcContext>(steps);
+  if (explorerPath !== undefined) app.use(expressExplorer(api, { path: explorerPath, title: 'ECS example explorer' }));
   app.use(expressEnvelope({ hostId: ECS_HOST_ID, onError: report }));
-  app.use(expressRpc(createEcsApi<ExpressRpcContext>(steps)));
+  app.use(expressRpc(api));
   app.use(errorHandler());
   return app;
 }
@@ -81,7 +87,7 @@ export async function createEcsService(config: EcsConfig, options: EcsServiceOpt
   const state = await openState(config.redisUrl, options);
   const steps: EcsApiOptions = { instances: state.instances, ...protectionSteps(config, state) };
   const report = options.reportError ?? reportToStderr;
-  const listener = config.framework === 'express' ? expressListener(steps, report) : koaListener(steps, report);
+  const listener = config.framework === 'express' ? expressListener(steps, report, options.explorerPath) : koaListener(steps, report, options.explorerPath);
   return { config, state, listener, close: () => state.close() };
 }
 

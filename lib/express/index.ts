@@ -47,7 +47,19 @@ export type { CorsOptions } from '../core/cors.js';
 export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, ThrottleKey, RpcResult, IdempotentCall, IdempotencyGuard } from '../rpc/pipeline.js';
 export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from '../rpc/params/index.js';
 export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from '../rpc/params/index.js';
+// Response declarations, the API reference and the OpenAPI export (docs/reference.md).
+export { ResponseMismatchError } from '../rpc/response/check.js';
+export type { ResponseDeclaration, ResponseField, ResponseFields, InferResponse, InferResponseField, ActionHandlerResult } from '../rpc/response/spec.js';
+export type { DeclaredError } from '../rpc/response/errors.js';
+export { buildReference, exampleBodies, SAMPLE_REQUEST_ID } from '../reference/model.js';
+export type { ApiReference, ActionReference, ErrorReference, ExampleBodies, ReferenceSource, ResponseFieldReference } from '../reference/model.js';
+export { buildOpenApi } from '../openapi/document.js';
+export type { OpenApiSource } from '../openapi/document.js';
+export type { OpenApiDocument, OpenApiOptions, ServerObject, SchemaObject, JsonValue, JsonObject } from '../openapi/types.js';
 export * from '../auth/index.js';
 export * from '../stores/index.js';
 export * from '../throttle/index.js';
 export * from '../idempotency/index.js';
+// The API explorer page (docs/explorer.md): off unless mounted.
+export { explorer } from '../explorer/express.js';
+export * from '../explorer/index.js';

@@ -13,6 +13,17 @@ import { p } from './params/builders.js';
 import { describeParams, type ParamDescription } from './params/describe.js';
 import { hasOwnerIdAndOwnerAccount } from './params/owner.js';
 import type { Declaration, InferParams, ParamIssue } from './params/spec.js';
+import { compileResponse, isZodSchema } from './response/compile.js';
+import { checkResponse, ResponseMismatchError } from './response/check.js';
+import { compileErrors, type DeclaredError } from './response/errors.js';
+import type { StructShape } from './response/shape.js';
+import type { ActionHandlerResult, ResponseDeclaration } from './response/spec.js';
+import type { DefinedErrorClass } from '../core/errors/api-error.js';
+import { protocolErrors } from './response/protocol-errors.js';
+import { buildReference, type ApiReference } from '../reference/model.js';
+import { buildOpenApi } from '../openapi/document.js';
+import type { OpenApiDocument, OpenApiOptions } from '../openapi/types.js';
+import type { z } from 'zod';
 import type { CorsOptions } from '../core/cors.js';
 import type { Authenticator, Caller, IdempotencyGuard, RpcRequest, RpcResult, Throttler } from './pipeline.js';
 
@@ -46,6 +57,12 @@ export interface RpcApiOptions {
   errors?: RpcErrorFactories;
   /** Answer CORS preflights (OPTIONS) and add CORS headers. Default false (OPTIONS is UnsupportedHTTPMethod). */
   cors?: boolean | CorsOptions;
+  /**
+   * Check every handler's data against its action's `response` declaration; a mismatch is a bug:
+   * the client gets `InternalError`, the app's `error` event gets a ResponseMismatchError.
+   * Default: on unless `NODE_ENV` is `production` (read when the API is created).
+   */
+  checkResponses?: boolean;
 }
 
 /** The context a handler receives besides its parameters. */
@@ -56,8 +73,8 @@ export interface ActionContext {
   readonly request: RpcRequest;
 }
 
-/** How one action is declared. */
-export interface ActionDefinition<D extends Declaration, Ctx> {
+/** How one action is declared. `R` is the response declaration, when there is one. */
+export interface ActionDefinition<D extends Declaration, Ctx, R extends ResponseDeclaration | undefined = undefined> {
   /** Typed business parameters (`p.*`). */
   params?: D;
   /** Version(s) this action serves. Default: the API's version. */
@@ -70,8 +87,15 @@ export interface ActionDefinition<D extends Declaration, Ctx> {
   idempotent?: boolean;
   /** One line for generated docs. */
   description?: string;
+  /**
+   * What the action returns (besides RequestId): fields built with `p.*` or zod, or a `z.object()`.
+   * TypeScript checks the handler's return against it; with `checkResponses` so does the API.
+   */
+  response?: R;
+  /** The errors the action may answer with besides the protocol's own (catalogue or `defineError` classes), for the reference. */
+  errors?: readonly DefinedErrorClass[];
   /** Returns the success data: a plain object, or nothing for an empty success (anything else is an InternalError). */
-  handler: (params: InferParams<D>, ctx: Ctx, call: ActionContext) => unknown;
+  handler: (params: InferParams<D>, ctx: Ctx, call: ActionContext) => ActionHandlerResult<NoInfer<R>>;
 }
 
 interface ActionEntry<Ctx> {
@@ -82,6 +106,11 @@ interface ActionEntry<Ctx> {
   readonly anonymous: boolean;
   readonly idempotent: boolean;
   readonly description: string | undefined;
+  /** The compiled response declaration, when declared. */
+  readonly response: StructShape | undefined;
+  /** Zod schemas of the declaration, run after the structural check (refinements); `''` for a whole z.object(). */
+  readonly zodChecks: ReadonlyArray<readonly [string, z.ZodType]>;
+  readonly errors: readonly DeclaredError[] | undefined;
   readonly handler: (params: unknown, ctx: Ctx, call: ActionContext) => unknown;
 }
 
@@ -108,6 +137,10 @@ export interface ActionDescription {
   readonly strict: boolean;
   readonly description?: string;
   readonly parameters: ParamDescription[];
+  /** The compiled response declaration (present only when the action declares one). */
+  readonly response?: StructShape;
+  /** The declared errors (present only when the action declares them). */
+  readonly errors?: DeclaredError[];
 }
 
 const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
@@ -132,6 +165,7 @@ export class RpcApi<Ctx = unknown> {
   private readonly unknownAction: (action: string) => ApiErrorLike;
   private readonly unsupportedVersion: (action: string, version: string) => ApiErrorLike;
   private readonly methodNotAllowedError: (method: string) => ApiErrorLike;
+  private readonly checkResponses: boolean;
 
   constructor(options: RpcApiOptions) {
     if (typeof options?.version !== 'string' || options.version.length === 0) throw new TypeError('createRpcApi: version is required');
@@ -142,6 +176,7 @@ export class RpcApi<Ctx = unknown> {
     this.unknownAction = options.errors?.unknownAction ?? (() => new errors.InvalidAction());
     this.unsupportedVersion = options.errors?.unsupportedVersion ?? (() => new errors.InvalidParameter('Action or Version'));
     this.methodNotAllowedError = options.errors?.methodNotAllowed ?? (() => new errors.UnsupportedHTTPMethod());
+    this.checkResponses = options.checkResponses ?? process.env.NODE_ENV !== 'production';
   }
 
   /**
@@ -150,7 +185,10 @@ export class RpcApi<Ctx = unknown> {
    * @example
    * api.action('StartInstance', { params: { InstanceId: p.string({ required: true }) }, handler: ({ InstanceId }) => start(InstanceId) });
    */
-  action<D extends Declaration = Record<string, never>>(name: string, definition: ActionDefinition<D, Ctx>): this {
+  action<D extends Declaration = Record<string, never>, const R extends ResponseDeclaration | undefined = undefined>(
+    name: string,
+    definition: ActionDefinition<D, Ctx, R>,
+  ): this {
     if (!ACTION_NAME.test(name)) throw new TypeError(`action name ${JSON.stringify(name)} must match ${ACTION_NAME}`);
     if (this.actions.has(name)) throw new TypeError(`action ${name} is declared twice`);
     if (typeof definition?.handler !== 'function') throw new TypeError(`action ${name} needs a handler`);
@@ -159,6 +197,8 @@ export class RpcApi<Ctx = unknown> {
       throw new TypeError(`action ${name} must serve at least one non-empty version`);
     }
     const compileOptions = this.options.maxListIndex === undefined ? undefined : { maxListIndex: this.options.maxListIndex };
+    const response = definition.response === undefined ? undefined : compileResponse(name, definition.response);
+    const declaredErrors = definition.errors === undefined ? undefined : compileErrors(name, definition.errors);
     this.actions.set(name, {
       name,
       versions: new Set(versions),
@@ -167,6 +207,9 @@ export class RpcApi<Ctx = unknown> {
       anonymous: definition.anonymous ?? false,
       idempotent: definition.idempotent ?? false,
       description: definition.description,
+      response,
+      zodChecks: definition.response === undefined ? [] : zodChecksOf(definition.response),
+      errors: declaredErrors,
       handler: definition.handler as ActionEntry<Ctx>['handler'],
     });
     return this;
@@ -187,8 +230,47 @@ export class RpcApi<Ctx = unknown> {
       strict: entry.strict,
       ...(entry.description === undefined ? {} : { description: entry.description }),
       parameters: describeParams(entry.compiled.declaration),
+      ...(entry.response === undefined ? {} : { response: entry.response }),
+      ...(entry.errors === undefined ? {} : { errors: [...entry.errors] }),
     }));
     return { version: this.options.version, path: this.options.path, actions };
+  }
+
+  /**
+   * The errors the protocol itself may answer with for any action (dispatch, parameters, the
+   * configured authentication / throttling / idempotency steps, InternalError).
+   *
+   * @example
+   * api.protocolErrors().map((e) => e.code); // ['InvalidAction', 'InvalidParameter', …]
+   */
+  protocolErrors(): DeclaredError[] {
+    const dispatch = [this.unknownAction('Action'), this.unsupportedVersion('Action', 'Version'), this.methodNotAllowed('PUT')];
+    return protocolErrors(dispatch, {
+      authenticate: this.options.authenticate !== undefined,
+      throttle: this.options.throttle !== undefined,
+      idempotency: this.options.idempotency !== undefined,
+    });
+  }
+
+  /**
+   * The API reference (docs/reference.md): every action with its parameters, response, errors and
+   * sample bodies, as plain JSON.
+   *
+   * @example
+   * app.use((ctx) => { if (ctx.path === '/reference.json') ctx.body = api.reference(); });
+   */
+  reference(): ApiReference {
+    return buildReference(this);
+  }
+
+  /**
+   * The API as an OpenAPI 3.1 document (docs/reference.md says how the RPC protocol is modelled).
+   *
+   * @example
+   * writeFileSync('openapi.json', JSON.stringify(api.openapi({ title: 'ECS', servers: [{ url: 'https://ecs.example.com' }] }), null, 2));
+   */
+  openapi(options: OpenApiOptions): OpenApiDocument {
+    return buildOpenApi(this, options);
   }
 
   /**
@@ -229,14 +311,32 @@ export class RpcApi<Ctx = unknown> {
     const call: ActionContext = { caller, request };
     const clientToken = entry.idempotent ? singleParam(params, 'ClientToken').value : undefined;
     if (clientToken !== undefined && clientToken !== '' && this.options.idempotency !== undefined) {
-      const run = async (): Promise<RpcResult> => ({ data: asData(await entry.handler(parsed.value, ctx, call)), status: 200 });
+      const run = async (): Promise<RpcResult> => ({ data: this.checked(entry, asData(await entry.handler(parsed.value, ctx, call))), status: 200 });
       const result = await this.options.idempotency(request, { caller, action, clientToken, fingerprint: fingerprint(params) }, run);
       return { data: result.data, status: result.status, action, caller };
     }
     // The common path: no closure, and no extra turn of the event loop for a synchronous handler.
     const returned = entry.handler(parsed.value, ctx, call);
     const data = asData(isThenable(returned) ? await returned : returned);
-    return { data, status: 200, action, caller };
+    return { data: this.checked(entry, data), status: 200, action, caller };
+  }
+
+  /** The data, after the development-time check against the action's response declaration. */
+  private checked(entry: ActionEntry<Ctx>, data: object): object {
+    if (!this.checkResponses || entry.response === undefined) return data;
+    const mismatch = checkResponse(entry.response, data);
+    if (mismatch !== undefined) throw new ResponseMismatchError(entry.name, mismatch.path, mismatch.reason);
+    for (const [field, schema] of entry.zodChecks) {
+      const value = field === '' ? data : (data as Record<string, unknown>)[field];
+      if (field !== '' && (value === undefined || value === null)) continue;
+      const result = schema.safeParse(value);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const path = [field, ...(issue?.path ?? []).map((key) => (typeof key === 'number' ? key + 1 : String(key)))].filter((part) => part !== '').join('.');
+        throw new ResponseMismatchError(entry.name, path, issue?.message ?? 'does not pass its zod schema');
+      }
+    }
+    return data;
   }
 }
 
@@ -255,6 +355,12 @@ function declarationFor(definition: { params?: Declaration; idempotent?: boolean
   const params = definition.params ?? {};
   if (definition.idempotent !== true || params.ClientToken !== undefined) return params;
   return { ...params, ClientToken: p.string() };
+}
+
+/** The zod schemas of a response declaration, by top-level field (`''` for a whole z.object()). */
+function zodChecksOf(declaration: ResponseDeclaration): Array<readonly [string, z.ZodType]> {
+  if (isZodSchema(declaration)) return [['', declaration]];
+  return Object.entries(declaration).filter((entry): entry is [string, z.ZodType] => isZodSchema(entry[1]));
 }
 
 function commonValue(params: ParamRecord, name: 'Action' | 'Version', header: string | string[] | undefined): string {

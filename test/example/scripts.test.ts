@@ -164,13 +164,13 @@ describe('example/scripts: client.ts and sign-url.ts against a running example',
 describe('example/scripts: gen-readme.ts', function () {
   this.timeout(60_000);
 
-  it('README.md holds the action reference generated from api.describe() (run `npx tsx examples/ecs/gen-readme.ts` when this fails)', () => {
+  it('README.md holds the action reference generated from api.reference() (run `npx tsx examples/ecs/gen-readme.ts` when this fails)', () => {
     const readme = readFileSync(README_PATH, 'utf8');
     assert.equal(updateReadme(readme), readme, 'examples/ecs/README.md is stale');
   });
 
   it('the reference covers every declared action and parameter', () => {
-    const { actions } = createEcsApi({ instances: new MemoryInstanceRepository() }).describe();
+    const { actions } = createEcsApi({ instances: new MemoryInstanceRepository() }).reference();
     const text = renderActions(actions);
     assert.deepEqual(
       actions.map((a) => a.name),
@@ -179,6 +179,8 @@ describe('example/scripts: gen-readme.ts', function () {
     for (const action of actions) {
       assert.ok(text.includes(`### ${action.name}\n`), action.name);
       for (const param of action.parameters) assert.ok(text.includes(`| \`${param.name}\` |`), `${action.name} ${param.name}`);
+      for (const field of action.response) assert.ok(text.includes(`| \`${field.name}\` |`), `${action.name} response ${field.name}`);
+      for (const error of action.errors) assert.ok(text.includes(`\`${error.code}\` (${error.status})`), `${action.name} error ${error.code}`);
     }
     assert.match(text, /### CreateInstance\n\n.*idempotent with `ClientToken`/);
   });

@@ -174,3 +174,24 @@ export function defineError<M extends string>(code: string, httpStatus: number, 
   const name = code.replace(/[^A-Za-z0-9_$]/g, '') || 'DefinedError';
   return makeErrorClass<M>({ name, code, status: httpStatus, message });
 }
+
+/**
+ * True for an error class whose instances are ApiErrors (a catalogue class, a `defineError` class,
+ * a subclass of ApiError from any copy of the package) and that states its `code` and `status`.
+ *
+ * @example
+ * isApiErrorClass(errors.InvalidParameter); // true
+ * isApiErrorClass(TypeError);               // false
+ */
+export function isApiErrorClass(value: unknown): value is DefinedErrorClass {
+  if (typeof value !== 'function') return false;
+  const proto = (value as { prototype?: unknown }).prototype;
+  const cls = value as unknown as { code?: unknown; status?: unknown };
+  return (
+    typeof proto === 'object' &&
+    proto !== null &&
+    (proto as Record<symbol, unknown>)[BRAND] === true &&
+    typeof cls.code === 'string' &&
+    typeof cls.status === 'number'
+  );
+}

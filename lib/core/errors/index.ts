@@ -9,6 +9,7 @@ export { CATALOGUE, type CatalogueRow, type CatalogueCode, type CatalogueName } 
 export {
   ApiError,
   isApiError,
+  isApiErrorClass,
   defineError,
   fillTemplate,
   type ApiErrorLike,
