@@ -117,6 +117,17 @@ export class ListBuilder {
     return this.sortedOrder().map((entry) => this.items[entry.position]);
   }
 
+  /**
+   * The wire index of the item at `position` of the ascending order (what {@link toValues} returns).
+   *
+   * @example
+   * builder.wireIndex(0); // 2, when Tag.2 and Tag.5 were set
+   */
+  wireIndex(position: number): number {
+    if (this.ascending) return this.indexes[position] as number;
+    return (this.sortedOrder()[position] as { index: number }).index;
+  }
+
   private sortedOrder(): { index: number; position: number }[] {
     const order = this.indexes.map((index, position) => ({ index, position }));
     order.sort((a, b) => a.index - b.index);
