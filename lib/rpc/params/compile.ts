@@ -50,7 +50,7 @@ export interface CompiledRoot {
   readonly rank: number;
 }
 
-/** Where a dotted wire name goes: below `root`, one step per segment after the first. */
+/** Where a wire name goes: below `root`, one step per segment after the first (none for a scalar root). */
 export interface ResolvedName {
   readonly root: CompiledRoot;
   /** For each segment after the first, the list index or the struct field's position. */
@@ -99,9 +99,10 @@ export class CompiledParams<D extends Declaration = Declaration> {
   /** Root parameters by wire name. */
   readonly roots: ReadonlyMap<string, CompiledRoot>;
   /**
-   * Resolutions of dotted wire names seen before (`Tag.1.Key` → Tag, [1, 'Key']), so the same
-   * names in later requests skip the checks. Holds only names that resolved to a declared leaf;
-   * stops growing at RESOLVED_NAME_CACHE_SIZE entries.
+   * Wire names known to reach a declared leaf, with where they go: every scalar root parameter
+   * (`RegionId`) from the start, and the dotted names seen before (`Tag.1.Key` → Tag, [1, 0]), so
+   * the same names in later requests take one lookup. Stops growing at RESOLVED_NAME_CACHE_SIZE
+   * entries.
    */
   readonly resolvedNames = new Map<string, ResolvedName>();
   private zodSchema: z.ZodType<InferParams<D>> | undefined;
@@ -122,6 +123,9 @@ export class CompiledParams<D extends Declaration = Declaration> {
       const spec = declaration[name] as AnySpec;
       roots.set(name, { name, spec, node: compileNode(spec, name, rank), rank });
     });
+    for (const root of roots.values()) {
+      if (root.node.read !== undefined) this.resolvedNames.set(root.name, { root, slots: [], leaf: root.node });
+    }
     this.roots = roots;
     this.rootNodes = [...roots.values()].map((root) => root.node);
   }

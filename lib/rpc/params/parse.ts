@@ -22,7 +22,7 @@ import type { ListBuilder } from './list-builder.js';
 import { Refusal } from './scalars.js';
 import { scanParams, type Scan, type Slots } from './scan.js';
 import type { Declaration, FlatParams, InferParams, ListDef, ParamIssue, ParamSpec, ParseResult, Presence } from './spec.js';
-import { echoName } from './wire-names.js';
+import { echoName, FORBIDDEN_NAME_REASON } from './wire-names.js';
 
 type AnySpec = ParamSpec<unknown, Presence>;
 
@@ -54,19 +54,29 @@ export function missingName(spec: AnySpec, name: string): string {
   return name;
 }
 
-/** A value problem found while assembling; `name` is relative to the container being assembled. */
-class Problem {
+/**
+ * A value problem found while assembling; `name` is relative to the container being assembled.
+ * A Refusal too, so that one `instanceof Refusal` tells a value from a problem of either kind.
+ */
+class Problem extends Refusal {
   constructor(
     readonly kind: 'missing' | 'invalid',
     public name: string,
-    readonly reason: string,
-  ) {}
+    reason: string,
+  ) {
+    super(reason);
+  }
 
   /** The same problem seen from the parent container (`segment` is the field name or wire index). */
   under(segment: string): Problem {
     this.name = `${segment}.${this.name}`;
     return this;
   }
+}
+
+/** The problem of a refused leaf or a container's problem, seen from the container holding it at `segment`. */
+function problemAt(refusal: Refusal, segment: string): Problem {
+  return refusal instanceof Problem ? refusal.under(segment) : new Problem('invalid', segment, refusal.message);
 }
 
 /** Checks in this order: the item count against maxItems, the items in wire-index order, the count against minItems. */
@@ -80,8 +90,7 @@ function assembleList(node: CompiledNode, builder: ListBuilder): unknown {
   const read = item.read;
   for (let i = 0; i < items.length; i++) {
     const value = read === undefined ? assemble(item, items[i]) : read(items[i] as string);
-    if (value instanceof Refusal) return new Problem('invalid', String(builder.wireIndex(i)), value.message);
-    if (value instanceof Problem) return value.under(String(builder.wireIndex(i)));
+    if (value instanceof Refusal) return problemAt(value, String(builder.wireIndex(i)));
     items[i] = value;
   }
   if (minItems !== undefined && items.length < minItems) {
@@ -108,8 +117,7 @@ function assembleFields(fields: readonly CompiledNode[], slots: Slots, count: nu
     }
     const read = node.read;
     const value = read === undefined ? assemble(node, collected) : read(collected as string);
-    if (value instanceof Refusal) return new Problem('invalid', node.name, value.message);
-    if (value instanceof Problem) return value.under(node.name);
+    if (value instanceof Refusal) return problemAt(value, node.name);
     out[node.name] = value;
   }
   return out;
@@ -121,15 +129,13 @@ function failure(kind: ParamIssue['kind'], name: string, reason: string): ParseR
 
 /** The handler's object from a scan, or the first problem (see the order above). */
 function readScan(compiled: CompiledParams, scan: Scan): ParseResult<unknown> {
-  if (scan.forbidden !== undefined) {
-    return failure('invalid', scan.forbidden, 'names containing __proto__, constructor or prototype are not allowed');
-  }
+  if (scan.forbidden !== undefined) return failure('invalid', scan.forbidden, FORBIDDEN_NAME_REASON);
   if (scan.unsupported !== undefined) return failure('unsupported', scan.unsupported, 'is not a parameter of this API');
   const structural = scan.structural;
   const fields = compiled.rootNodes;
   // A structural problem of a parameter comes after the value problems of earlier parameters only.
   const value = assembleFields(fields, scan.slots, structural === undefined ? fields.length : structural.rank);
-  if (value instanceof Problem) return failure(value.kind, value.name, value.reason);
+  if (value instanceof Problem) return failure(value.kind, value.name, value.message);
   if (structural !== undefined) return failure('invalid', structural.key, structural.reason);
   return { ok: true, value };
 }

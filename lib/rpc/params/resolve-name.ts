@@ -39,15 +39,14 @@ export function shapeReason(kind: CompiledNode['kind']): string {
 /**
  * Resolve a dotted wire name (`dot` is the index of its first `.`) against the declaration: the
  * whole name is checked before anything is created, so an ignored name leaves nothing behind.
- * A name that reaches a declared leaf is remembered in `compiled.resolvedNames` (bounded).
+ * A name that reaches a declared leaf is remembered in `compiled.resolvedNames` (bounded), where
+ * the scan looks first.
  *
  * @example
  * const resolved = resolveDottedName(compiled, 'Tag.1.Key', 3);
  * // { root: <Tag>, slots: [1, 0], leaf: <Key> } (list index 1, field position 0)
  */
 export function resolveDottedName(compiled: CompiledParams, key: string, dot: number): ResolvedName | UnresolvedName {
-  const known = compiled.resolvedNames.get(key);
-  if (known !== undefined) return known;
   if (hasForbiddenSegment(key)) return FORBIDDEN;
   const root = compiled.roots.get(key.slice(0, dot));
   if (root === undefined) return UNDECLARED_ROOT;

@@ -8,7 +8,7 @@
  * `ListBuilder`s (by wire index, never a sparse array), structs and the declaration in slot arrays
  * (by field position).
  */
-import type { CompiledParams, CompiledRoot, ResolvedName } from './compile.js';
+import type { CompiledNode, CompiledParams, CompiledRoot, ResolvedName } from './compile.js';
 import { ListBuilder } from './list-builder.js';
 import { resolveDottedName, shapeReason } from './resolve-name.js';
 import type { FlatParams } from './spec.js';
@@ -61,25 +61,31 @@ function earlier(current: StructuralIssue | undefined, root: CompiledRoot, key: 
   return { rank: root.rank, key, reason };
 }
 
+function containerOf(node: CompiledNode): Slots | ListBuilder {
+  return node.kind === 'list' ? new ListBuilder() : new Array<unknown>(node.fieldList.length);
+}
+
 /** Put a wire value where `resolved` says, creating lists and structs on the way. */
 function place(rootSlots: Slots, resolved: ResolvedName, value: string): void {
   const path = resolved.slots;
-  let holder: Slots | ListBuilder = rootSlots;
-  let at = resolved.root.rank;
+  const last = path.length - 1;
   let node = resolved.root.node;
-  for (let i = 0; i < path.length; i++) {
-    let child = holder instanceof ListBuilder ? holder.get(at) : holder[at];
-    if (child === undefined) {
-      child = node.kind === 'list' ? new ListBuilder() : new Array<unknown>(node.fieldList.length);
-      if (holder instanceof ListBuilder) holder.set(at, child);
-      else holder[at] = child;
+  let holder = (rootSlots[resolved.root.rank] ??= containerOf(node)) as Slots | ListBuilder;
+  for (let i = 0; i < last; i++) {
+    const at = path[i] as number;
+    if (node.kind === 'list') {
+      node = node.item as CompiledNode;
+      const list = holder as ListBuilder;
+      let item = list.get(at) as Slots | ListBuilder | undefined;
+      if (item === undefined) list.set(at, (item = containerOf(node)));
+      holder = item;
+    } else {
+      node = node.fieldList[at] as CompiledNode;
+      holder = ((holder as Slots)[at] ??= containerOf(node)) as Slots | ListBuilder;
     }
-    holder = child as Slots | ListBuilder;
-    at = path[i] as number;
-    node = node.item ?? (node.fieldList[at] as typeof node);
   }
-  if (holder instanceof ListBuilder) holder.set(at, value);
-  else holder[at] = value;
+  if (node.kind === 'list') (holder as ListBuilder).set(path[last] as number, value);
+  else (holder as Slots)[path[last] as number] = value;
 }
 
 /**
@@ -90,6 +96,7 @@ function place(rootSlots: Slots, resolved: ResolvedName, value: string): void {
  */
 export function scanParams(compiled: CompiledParams, flat: FlatParams, strict: boolean): Scan {
   const roots = compiled.roots;
+  const names = compiled.resolvedNames;
   const slots: Slots = new Array<unknown>(compiled.rootNodes.length);
   let forbidden: string | undefined;
   let unsupported: string | undefined;
@@ -97,19 +104,19 @@ export function scanParams(compiled: CompiledParams, flat: FlatParams, strict: b
 
   for (const key of Object.keys(flat)) {
     const value = flat[key];
+    const known = names.get(key); // the common case: a name that reached a declared leaf before
+    if (known !== undefined) {
+      if (typeof value !== 'string') structural = earlier(structural, known.root, key, REPEATED);
+      else if (known.slots.length === 0) slots[known.root.rank] = value;
+      else place(slots, known, value);
+      continue;
+    }
     const dot = key.indexOf('.');
     if (dot === -1) {
-      const root = roots.get(key);
-      if (root === undefined) {
-        if (isForbiddenSegment(key)) forbidden = smaller(forbidden, key);
-        else if (strict && !isTolerated(key)) unsupported = smaller(unsupported, key);
-      } else if (root.node.read === undefined) {
-        structural = earlier(structural, root, key, shapeReason(root.node.kind));
-      } else if (typeof value !== 'string') {
-        structural = earlier(structural, root, key, REPEATED);
-      } else {
-        slots[root.rank] = value;
-      }
+      const root = roots.get(key); // a declared root here is a list or struct sent as a value
+      if (root !== undefined) structural = earlier(structural, root, key, shapeReason(root.node.kind));
+      else if (isForbiddenSegment(key)) forbidden = smaller(forbidden, key);
+      else if (strict && !isTolerated(key)) unsupported = smaller(unsupported, key);
       continue;
     }
     const resolved = resolveDottedName(compiled, key, dot);

@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_LIST_INDEX,
   echoName,
+  FORBIDDEN_NAME_REASON,
   hasForbiddenSegment,
   listIndexReason,
   parseListIndex,
@@ -81,7 +82,7 @@ interface NameProblem {
 
 /** The problem of a whole name, before its segments are walked: unsafe, too deep, or repeated. */
 function nameProblem(key: string, value: string | readonly string[] | undefined, maxDepth: number): NameProblem | undefined {
-  if (hasForbiddenSegment(key)) return { name: key, reason: 'names containing __proto__, constructor or prototype are not allowed' };
+  if (hasForbiddenSegment(key)) return { name: key, reason: FORBIDDEN_NAME_REASON };
   let depth = 1;
   for (let at = key.indexOf('.'); at !== -1; at = key.indexOf('.', at + 1)) depth++;
   if (depth > maxDepth) return { name: key, reason: `must have at most ${maxDepth} dot-separated parts` };
@@ -181,7 +182,7 @@ export function unflatten(flat: FlatParams, options: UnflattenOptions = {}): Unf
   if (declaration instanceof CompiledParams) compiled = declaration;
   else compiled = options.maxListIndex === undefined ? compileParams(declaration) : compileParams(declaration, { maxListIndex: maxIndex });
   const scan = scanParams(compiled, flat, false);
-  if (scan.forbidden !== undefined) return invalid(scan.forbidden, 'names containing __proto__, constructor or prototype are not allowed');
+  if (scan.forbidden !== undefined) return invalid(scan.forbidden, FORBIDDEN_NAME_REASON);
   if (scan.structural !== undefined) return invalid(scan.structural.key, scan.structural.reason);
   return { ok: true, value: treeOfFields(compiled.rootNodes, scan.slots) as { readonly [name: string]: ParamTree } };
 }
