@@ -87,7 +87,7 @@ export class ListBuilder {
 
   /**
    * The dense array, in ascending wire-index order (the wire indexes are remembered for
-   * {@link wireIndexAt} when they are not 1..n).
+   * {@link listWireIndexes} when they are not 1..n).
    *
    * @example
    * builder.toArray(); // ['i-a', 'i-b']
@@ -133,18 +133,6 @@ export class ListBuilder {
     order.sort((a, b) => a.index - b.index);
     return order;
   }
-}
-
-/**
- * The wire index (1-based) of the item at `position` of an array built from the wire.
- *
- * @example
- * // built from Tag.2 and Tag.5
- * wireIndexAt(tags, 1); // 5
- */
-export function wireIndexAt(list: readonly unknown[], position: number): number {
-  const indexes = wireIndexesOf.get(list);
-  return indexes?.[position] ?? position + 1;
 }
 
 /**
