@@ -5,7 +5,7 @@
  * never at request time), including that a `default` satisfies the parameter's own constraints.
  */
 import type { z } from 'zod';
-import { scalarSchema, wireText, type ScalarDef } from './scalar-schemas.js';
+import { Refusal, scalarReader, type ScalarDef } from './scalars.js';
 import type {
   CommonOptions,
   Declaration,
@@ -108,10 +108,8 @@ function checkBounds(lower: number | bigint | undefined, upper: number | bigint 
 
 function checkDefault(def: ScalarDef, value: string | number | bigint | boolean | undefined): void {
   if (value === undefined) return;
-  const result = scalarSchema(def).safeParse(wireText(value));
-  if (!result.success) {
-    throw declarationError(`default ${JSON.stringify(String(value))} is not valid: ${result.error.issues[0]?.message ?? ''}`);
-  }
+  const result = scalarReader(def)(String(value)); // the wire text a client would send
+  if (result instanceof Refusal) throw declarationError(`default ${JSON.stringify(String(value))} is not valid: ${result.message}`);
 }
 
 function spec<T, P extends Presence>(def: ParamDef, presence: Presence, options: CommonOptions): ParamSpec<T, P> {
@@ -126,6 +124,20 @@ function toBigInt(value: bigint | number | undefined, what: string): bigint | un
   if (value === undefined || typeof value === 'bigint') return value;
   if (!Number.isSafeInteger(value)) throw declarationError(`${what} must be an integer`);
   return BigInt(value);
+}
+
+/**
+ * The default applied to an absent parameter, or `undefined` when none is: a `defaulted` spec whose
+ * definition carries a default value.
+ *
+ * @example
+ * defaultOf(p.integer({ default: 10 })); // 10
+ * defaultOf(p.integer());                // undefined
+ */
+export function defaultOf(spec: ParamSpec<unknown, Presence>): unknown {
+  if (spec.presence !== 'defaulted') return undefined;
+  const def = spec.def;
+  return 'default' in def ? def.default : undefined;
 }
 
 /**

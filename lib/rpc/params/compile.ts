@@ -1,13 +1,14 @@
 /**
- * Compile a declaration once: the zod schema for the whole un-flattened tree, the root-name lookup
- * and the declaration order used to pick the first problem. `parseParams` compiles lazily and
- * caches per declaration object; call `compileParams` yourself to pay the cost at start-up.
+ * Compile a declaration once into the tree the reader walks: one node per declared parameter, with
+ * the scalar reader of each leaf, the root-name lookup and the declaration order used to pick the
+ * first problem. `parseParams` compiles lazily and caches per declaration object; call
+ * `compileParams` yourself to pay the cost at start-up.
  */
-import { z } from 'zod';
-import { checkDeclarationNames } from './builders.js';
-import { scalarSchema } from './scalar-schemas.js';
-import { leafReader, type LeafReader } from './leaf-readers.js';
+import type { z } from 'zod';
+import { checkDeclarationNames, defaultOf } from './builders.js';
+import { scalarReader, type ScalarReader } from './scalars.js';
 import type { Declaration, InferParams, ParamKind, ParamSpec, Presence } from './spec.js';
+import { toZod } from './to-zod.js';
 import { DEFAULT_MAX_LIST_INDEX } from './wire-names.js';
 
 /** Options fixed at compile time. */
@@ -26,8 +27,6 @@ export interface CompiledNode {
   readonly item: CompiledNode | undefined;
   /** The field nodes of a struct (a Map: no prototype lookups). */
   readonly fields: ReadonlyMap<string, CompiledNode> | undefined;
-  /** A list occurs somewhere inside (including this node). */
-  readonly hasList: boolean;
   /** The name under its struct or declaration (`''` for a list item). */
   readonly name: string;
   /** Position under its struct or declaration, in declaration order (0 for a list item). */
@@ -38,8 +37,8 @@ export interface CompiledNode {
   readonly required: boolean;
   /** The value of an absent parameter or field: its default, or `undefined` (left out). */
   readonly fallback: unknown;
-  /** The zod-free reader of a scalar (undefined for lists and structs). */
-  readonly read: LeafReader | undefined;
+  /** The reader of a scalar (undefined for lists and structs). */
+  readonly read: ScalarReader | undefined;
 }
 
 /** A root parameter as the parser sees it. */
@@ -51,14 +50,10 @@ export interface CompiledRoot {
   readonly rank: number;
 }
 
-/** Where a dotted wire name goes: below `root`, one step per segment after the first. */
+/** Where a wire name goes: below `root`, one step per segment after the first (none for a scalar root). */
 export interface ResolvedName {
   readonly root: CompiledRoot;
-  /** List indexes (numbers) and struct field names (strings). */
-  readonly steps: readonly (string | number)[];
-  /** For each step, whether the container it indexes into is a list or a struct. */
-  readonly containers: readonly ('list' | 'struct')[];
-  /** For each step, the list index or the struct field's position. */
+  /** For each segment after the first, the list index or the struct field's position. */
   readonly slots: readonly number[];
   /** The declared scalar the name reaches. */
   readonly leaf: CompiledNode;
@@ -67,79 +62,28 @@ export interface ResolvedName {
 /** Most wire names whose resolution a compiled declaration remembers (bounded memory). */
 export const RESOLVED_NAME_CACHE_SIZE = 4096;
 
-/**
- * The default applied to an absent parameter, or `undefined` when none is: a `defaulted` spec whose
- * definition carries a default value (the rule of the zod schema too).
- *
- * @example
- * defaultOf(p.integer({ default: 10 })); // 10
- * defaultOf(p.integer());                // undefined
- */
-export function defaultOf(spec: AnySpec): unknown {
-  if (spec.presence !== 'defaulted') return undefined;
-  const def = spec.def;
-  return 'default' in def ? def.default : undefined;
-}
-
 function compileNode(spec: AnySpec, name: string, position: number): CompiledNode {
   const def = spec.def;
   const common = { spec, kind: def.kind, name, position, required: spec.presence === 'required', fallback: defaultOf(spec) };
   if (def.kind === 'list') {
     const item = compileNode(def.item, '', 0);
-    return { ...common, item, fields: undefined, hasList: true, fieldList: [], read: undefined };
+    return { ...common, item, fields: undefined, fieldList: [], read: undefined };
   }
   if (def.kind === 'struct') {
     const fields = new Map<string, CompiledNode>();
     const fieldList: CompiledNode[] = [];
-    let nested = false;
     for (const field of Object.keys(def.fields)) {
       const node = compileNode(def.fields[field] as AnySpec, field, fieldList.length);
-      nested ||= node.hasList;
       fields.set(field, node);
       fieldList.push(node);
     }
-    return { ...common, item: undefined, fields, hasList: nested, fieldList, read: undefined };
+    return { ...common, item: undefined, fields, fieldList, read: undefined };
   }
-  return { ...common, item: undefined, fields: undefined, hasList: false, fieldList: [], read: leafReader(def) };
-}
-
-function listSchema(spec: AnySpec & { def: { kind: 'list' } }): z.ZodType {
-  const def = spec.def;
-  let schema = z.array(valueSchema(def.item));
-  if (def.minItems !== undefined) schema = schema.min(def.minItems, { error: `must have at least ${def.minItems} items` });
-  if (def.maxItems !== undefined) schema = schema.max(def.maxItems, { error: `must have at most ${def.maxItems} items` });
-  return schema;
-}
-
-function valueSchema(spec: AnySpec): z.ZodType {
-  const def = spec.def;
-  switch (def.kind) {
-    case 'list':
-      return listSchema(spec as AnySpec & { def: typeof def });
-    case 'struct':
-      return objectSchema(def.fields);
-    default:
-      return scalarSchema(def);
-  }
-}
-
-function withPresence(spec: AnySpec, schema: z.ZodType): z.ZodType {
-  if (spec.presence === 'required') return schema;
-  const fallback = defaultOf(spec);
-  return fallback === undefined ? schema.optional() : schema.optional().default(fallback as never);
-}
-
-function objectSchema(fields: Declaration): z.ZodType {
-  const shape: Record<string, z.ZodType> = {};
-  for (const name of Object.keys(fields)) {
-    const spec = fields[name] as AnySpec;
-    shape[name] = withPresence(spec, valueSchema(spec));
-  }
-  return z.object(shape);
+  return { ...common, item: undefined, fields: undefined, fieldList: [], read: scalarReader(def) };
 }
 
 /**
- * A declaration compiled for fast parsing. Obtain with `compileParams`.
+ * A declaration compiled for parsing. Obtain with `compileParams`.
  *
  * @example
  * const compiled = new CompiledParams({ RegionId: p.string({ required: true }) }, { maxListIndex: 100 });
@@ -148,8 +92,6 @@ function objectSchema(fields: Declaration): z.ZodType {
 export class CompiledParams<D extends Declaration = Declaration> {
   /** The declaration this was compiled from. */
   readonly declaration: D;
-  /** zod schema of the un-flattened tree (wire strings in, typed values out): the schema of record. */
-  readonly schema: z.ZodType<InferParams<D>>;
   /** The root parameters' nodes in declaration order (`rootNodes[rank]`). */
   readonly rootNodes: readonly CompiledNode[];
   /** Largest accepted list index. */
@@ -157,11 +99,13 @@ export class CompiledParams<D extends Declaration = Declaration> {
   /** Root parameters by wire name. */
   readonly roots: ReadonlyMap<string, CompiledRoot>;
   /**
-   * Resolutions of dotted wire names seen before (`Tag.1.Key` → Tag, [1, 'Key']), so the same
-   * names in later requests skip the checks. Holds only names that resolved to a declared leaf;
-   * stops growing at RESOLVED_NAME_CACHE_SIZE entries.
+   * Wire names known to reach a declared leaf, with where they go: every scalar root parameter
+   * (`RegionId`) from the start, and the dotted names seen before (`Tag.1.Key` → Tag, [1, 0]), so
+   * the same names in later requests take one lookup. Stops growing at RESOLVED_NAME_CACHE_SIZE
+   * entries.
    */
   readonly resolvedNames = new Map<string, ResolvedName>();
+  private zodSchema: z.ZodType<InferParams<D>> | undefined;
 
   constructor(declaration: D, options: CompileOptions = {}) {
     if (declaration === null || typeof declaration !== 'object') {
@@ -179,9 +123,20 @@ export class CompiledParams<D extends Declaration = Declaration> {
       const spec = declaration[name] as AnySpec;
       roots.set(name, { name, spec, node: compileNode(spec, name, rank), rank });
     });
+    for (const root of roots.values()) {
+      if (root.node.read !== undefined) this.resolvedNames.set(root.name, { root, slots: [], leaf: root.node });
+    }
     this.roots = roots;
     this.rootNodes = [...roots.values()].map((root) => root.node);
-    this.schema = objectSchema(declaration) as z.ZodType<InferParams<D>>;
+  }
+
+  /**
+   * A zod schema of the un-flattened tree (wire strings in, typed values out), for users who want
+   * one; built on first use. `parseParams` does not use it.
+   */
+  get schema(): z.ZodType<InferParams<D>> {
+    this.zodSchema ??= toZod(this.declaration);
+    return this.zodSchema;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * RPC business parameters: the declaration DSL (`p`), the typed parse (`parseParams`), the
- * un-flattening of `Name.N` / `Name.Field` wire names (`unflatten`) and introspection
- * (`describeParams`).
+ * un-flattening of `Name.N` / `Name.Field` wire names (`unflatten`), introspection
+ * (`describeParams`) and a declaration as a zod schema (`toZod`).
  */
 export { p } from './builders.js';
 export type {
@@ -36,6 +36,7 @@ export type {
   ParseResult,
   Presence,
 } from './spec.js';
+export { toZod } from './to-zod.js';
 export { unflatten } from './unflatten.js';
 export type { ParamTree, UnflattenOptions, UnflattenResult } from './unflatten.js';
 export {

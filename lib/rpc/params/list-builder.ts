@@ -87,7 +87,7 @@ export class ListBuilder {
 
   /**
    * The dense array, in ascending wire-index order (the wire indexes are remembered for
-   * {@link wireIndexAt} when they are not 1..n).
+   * {@link listWireIndexes} when they are not 1..n).
    *
    * @example
    * builder.toArray(); // ['i-a', 'i-b']
@@ -117,23 +117,22 @@ export class ListBuilder {
     return this.sortedOrder().map((entry) => this.items[entry.position]);
   }
 
+  /**
+   * The wire index of the item at `position` of the ascending order (what {@link toValues} returns).
+   *
+   * @example
+   * builder.wireIndex(0); // 2, when Tag.2 and Tag.5 were set
+   */
+  wireIndex(position: number): number {
+    if (this.ascending) return this.indexes[position] as number;
+    return (this.sortedOrder()[position] as { index: number }).index;
+  }
+
   private sortedOrder(): { index: number; position: number }[] {
     const order = this.indexes.map((index, position) => ({ index, position }));
     order.sort((a, b) => a.index - b.index);
     return order;
   }
-}
-
-/**
- * The wire index (1-based) of the item at `position` of an array built from the wire.
- *
- * @example
- * // built from Tag.2 and Tag.5
- * wireIndexAt(tags, 1); // 5
- */
-export function wireIndexAt(list: readonly unknown[], position: number): number {
-  const indexes = wireIndexesOf.get(list);
-  return indexes?.[position] ?? position + 1;
 }
 
 /**

@@ -2,21 +2,27 @@
  * `parseParams`: flat wire parameters → the typed object a handler receives, or the first problem
  * as a `ParamIssue` naming the wire parameter (`Tag.3.Key`).
  *
+ * One reader does both: the scan (scan.ts) places the declared wire strings, then one walk over the
+ * declaration reads each leaf and builds the handler's object, stopping at the first problem.
+ *
  * Which problem is "first" (deterministic, independent of the order names arrived in):
  *   1. a name with a `__proto__` / `constructor` / `prototype` segment (smallest such name);
  *   2. strict mode only: an undeclared business name (smallest such name) — reported before
  *      declared parameters so a misspelt name is named as such rather than as a missing one;
  *   3. declared parameters in declaration order; within one, structural problems (bad list index,
- *      wrong shape, repeated name) before value problems, then struct fields in declaration order
- *      and list items in wire-index order.
+ *      wrong shape, repeated name; smallest such name) before value problems, then struct fields in
+ *      declaration order; in a list, too many items first, then the items in wire-index order, then
+ *      too few items (the order zod 4 reports them in, kept from when zod validated parameters).
+ *
+ * Objects are fresh `{}` with the declared keys in declaration order (absent optional keys left out,
+ * absent defaulted keys set to their default); lists are fresh arrays in wire-index order.
  */
-import type { z } from 'zod';
-import { CompiledParams, compileParams } from './compile.js';
-import { wireIndexAt } from './list-builder.js';
-import type { Declaration, FlatParams, InferParams, ParamIssue, ParamSpec, ParseResult, Presence } from './spec.js';
-import { fastParse, NOT_ACCEPTED } from './fast-parse.js';
-import { unflattenGuided } from './unflatten-guided.js';
-import { echoName } from './wire-names.js';
+import { CompiledParams, compileParams, type CompiledNode } from './compile.js';
+import type { ListBuilder } from './list-builder.js';
+import { Refusal } from './scalars.js';
+import { scanParams, type Scan, type Slots } from './scan.js';
+import type { Declaration, FlatParams, InferParams, ListDef, ParamIssue, ParamSpec, ParseResult, Presence } from './spec.js';
+import { echoName, FORBIDDEN_NAME_REASON } from './wire-names.js';
 
 type AnySpec = ParamSpec<unknown, Presence>;
 
@@ -48,49 +54,90 @@ export function missingName(spec: AnySpec, name: string): string {
   return name;
 }
 
-function describeInnerPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const segment of path) text += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
-  return text.startsWith('.') ? text.slice(1) : text;
+/**
+ * A value problem found while assembling; `name` is relative to the container being assembled.
+ * A Refusal too, so that one `instanceof Refusal` tells a value from a problem of either kind.
+ */
+class Problem extends Refusal {
+  constructor(
+    readonly kind: 'missing' | 'invalid',
+    public name: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+
+  /** The same problem seen from the parent container (`segment` is the field name or wire index). */
+  under(segment: string): Problem {
+    this.name = `${segment}.${this.name}`;
+    return this;
+  }
 }
 
-function toParamIssue(compiled: CompiledParams, tree: Record<string, unknown>, issue: z.core.$ZodIssue): ParamIssue {
-  const path = issue.path;
-  const rootName = String(path[0]);
-  let spec = (compiled.roots.get(rootName) as { spec: AnySpec }).spec;
-  let value: unknown = tree[rootName];
-  let name = rootName;
-  let depth = 1;
-  for (; depth < path.length; depth++) {
-    const segment = path[depth];
-    const def = spec.def;
-    if (def.kind === 'list' && typeof segment === 'number' && Array.isArray(value)) {
-      name += `.${wireIndexAt(value, segment)}`;
-      value = value[segment];
-      spec = def.item;
-    } else if (def.kind === 'struct' && typeof segment === 'string' && def.fields[segment] !== undefined) {
-      name += `.${segment}`;
-      value = value === undefined ? undefined : (value as Record<string, unknown>)[segment];
-      spec = def.fields[segment] as AnySpec;
-    } else {
-      break;
-    }
+/** The problem of a refused leaf or a container's problem, seen from the container holding it at `segment`. */
+function problemAt(refusal: Refusal, segment: string): Problem {
+  return refusal instanceof Problem ? refusal.under(segment) : new Problem('invalid', segment, refusal.message);
+}
+
+/** Checks in this order: the item count against maxItems, the items in wire-index order, the count against minItems. */
+function assembleList(node: CompiledNode, builder: ListBuilder): unknown {
+  const { minItems, maxItems } = node.spec.def as ListDef;
+  if (maxItems !== undefined && builder.size > maxItems) {
+    return new Problem('invalid', String(builder.wireIndex(maxItems)), `must have at most ${maxItems} items`);
   }
-  if (depth < path.length) {
-    return { kind: 'invalid', name: echoName(name), reason: `JSON value at ${describeInnerPath(path.slice(depth))}: ${issue.message}` };
+  const items = builder.toValues();
+  const item = node.item as CompiledNode;
+  const read = item.read;
+  for (let i = 0; i < items.length; i++) {
+    const value = read === undefined ? assemble(item, items[i]) : read(items[i] as string);
+    if (value instanceof Refusal) return problemAt(value, String(builder.wireIndex(i)));
+    items[i] = value;
   }
-  if (value === undefined) return { kind: 'missing', name: echoName(missingName(spec, name)), reason: 'is required' };
-  if (spec.def.kind === 'list' && Array.isArray(value)) {
-    if (issue.code === 'too_big') {
-      return { kind: 'invalid', name: echoName(`${name}.${wireIndexAt(value, Number(issue.maximum))}`), reason: issue.message };
-    }
-    if (issue.code === 'too_small') {
-      const next = value.length === 0 ? 1 : wireIndexAt(value, value.length - 1) + 1;
-      return { kind: 'missing', name: echoName(`${name}.${next}`), reason: issue.message };
-    }
+  if (minItems !== undefined && items.length < minItems) {
+    return new Problem('missing', String(builder.wireIndex(items.length - 1) + 1), `must have at least ${minItems} items`);
   }
-  const reason = spec.def.kind === 'json' && issue.code !== 'custom' ? `JSON value: ${issue.message}` : issue.message;
-  return { kind: 'invalid', name: echoName(name), reason };
+  return items;
+}
+
+/** The value of a collected list or struct, or the first problem in it. */
+function assemble(node: CompiledNode, collected: unknown): unknown {
+  return node.kind === 'list' ? assembleList(node, collected as ListBuilder) : assembleFields(node.fieldList, collected as Slots, node.fieldList.length);
+}
+
+/** The object of the first `count` fields, or the first problem in them. */
+function assembleFields(fields: readonly CompiledNode[], slots: Slots, count: number): unknown {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const node = fields[i] as CompiledNode;
+    const collected = slots[i];
+    if (collected === undefined) {
+      if (node.required) return new Problem('missing', missingName(node.spec, node.name), 'is required');
+      if (node.fallback !== undefined) out[node.name] = node.fallback;
+      continue;
+    }
+    const read = node.read;
+    const value = read === undefined ? assemble(node, collected) : read(collected as string);
+    if (value instanceof Refusal) return problemAt(value, node.name);
+    out[node.name] = value;
+  }
+  return out;
+}
+
+function failure(kind: ParamIssue['kind'], name: string, reason: string): ParseResult<never> {
+  return { ok: false, issue: { kind, name: echoName(name), reason } };
+}
+
+/** The handler's object from a scan, or the first problem (see the order above). */
+function readScan(compiled: CompiledParams, scan: Scan): ParseResult<unknown> {
+  if (scan.forbidden !== undefined) return failure('invalid', scan.forbidden, FORBIDDEN_NAME_REASON);
+  if (scan.unsupported !== undefined) return failure('unsupported', scan.unsupported, 'is not a parameter of this API');
+  const structural = scan.structural;
+  const fields = compiled.rootNodes;
+  // A structural problem of a parameter comes after the value problems of earlier parameters only.
+  const value = assembleFields(fields, scan.slots, structural === undefined ? fields.length : structural.rank);
+  if (value instanceof Problem) return failure(value.kind, value.name, value.message);
+  if (structural !== undefined) return failure('invalid', structural.key, structural.reason);
+  return { ok: true, value };
 }
 
 /**
@@ -114,49 +161,5 @@ export function parseParams<D extends Declaration>(
   options: ParseOptions = {},
 ): ParseResult<InferParams<D>> {
   const compiled = declaration instanceof CompiledParams ? declaration : compileParams(declaration);
-  const strict = options.strict === true;
-  // The common case, without zod; anything it would not accept takes the reference path below, which
-  // picks and words the issue (and gives the same value when the fast path merely stepped aside).
-  const fast = fastParse(compiled, flat, strict);
-  if (fast !== NOT_ACCEPTED) return { ok: true, value: fast as InferParams<D> };
-  return parseWithZod(compiled, flat, strict);
-}
-
-/**
- * The reference path of {@link parseParams}: the guided un-flattening, then the compiled zod schema
- * (the schema of record). It gives every issue, and the same value as the fast path on success.
- *
- * @example
- * parseWithZod(compileParams(decl), { RegionId: 'cn-hangzhou' }, false); // { ok: true, value: { RegionId: 'cn-hangzhou' } }
- */
-export function parseWithZod<D extends Declaration>(compiled: CompiledParams<D>, flat: FlatParams, strict: boolean): ParseResult<InferParams<D>> {
-  const scan = unflattenGuided(compiled, flat, strict);
-  if (scan.forbidden !== undefined) {
-    return {
-      ok: false,
-      issue: { kind: 'invalid', name: echoName(scan.forbidden), reason: 'names containing __proto__, constructor or prototype are not allowed' },
-    };
-  }
-  if (scan.unsupported !== undefined) {
-    return { ok: false, issue: { kind: 'unsupported', name: echoName(scan.unsupported), reason: 'is not a parameter of this API' } };
-  }
-  const structural = scan.structural;
-  const result = compiled.schema.safeParse(scan.tree);
-  if (result.success && structural === undefined) return { ok: true, value: result.data };
-
-  let bestRank = structural === undefined ? Number.POSITIVE_INFINITY : structural.rank;
-  let best: z.core.$ZodIssue | undefined;
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const rank = compiled.roots.get(String(issue.path[0]))?.rank ?? Number.POSITIVE_INFINITY;
-      if (rank < bestRank) {
-        bestRank = rank;
-        best = issue;
-      }
-    }
-  }
-  if (best !== undefined) return { ok: false, issue: toParamIssue(compiled, scan.tree, best) };
-  if (structural !== undefined) return { ok: false, issue: { kind: structural.kind, name: structural.name, reason: structural.reason } };
-  // Unreachable with a tree built by unflattenGuided (every issue path starts at a declared root).
-  return { ok: false, issue: { kind: 'invalid', name: '', reason: 'parameters are not valid' } };
+  return readScan(compiled, scanParams(compiled, flat, options.strict === true)) as ParseResult<InferParams<D>>;
 }

@@ -1,7 +1,6 @@
 /**
  * Where a dotted wire name (`Tag.1.Key`) goes in a compiled declaration, checked once and then
- * remembered: the step shared by the guided un-flattening (the reference path, which also reports
- * problems) and the zod-free fast path of `parseParams`.
+ * remembered (the same names come back in every request).
  */
 import { RESOLVED_NAME_CACHE_SIZE, type CompiledNode, type CompiledParams, type CompiledRoot, type ResolvedName } from './compile.js';
 import { hasForbiddenSegment, listIndexReason, parseListIndex } from './wire-names.js';
@@ -40,22 +39,19 @@ export function shapeReason(kind: CompiledNode['kind']): string {
 /**
  * Resolve a dotted wire name (`dot` is the index of its first `.`) against the declaration: the
  * whole name is checked before anything is created, so an ignored name leaves nothing behind.
- * A name that reaches a declared leaf is remembered in `compiled.resolvedNames` (bounded).
+ * A name that reaches a declared leaf is remembered in `compiled.resolvedNames` (bounded), where
+ * the scan looks first.
  *
  * @example
  * const resolved = resolveDottedName(compiled, 'Tag.1.Key', 3);
- * // { root: <Tag>, steps: [1, 'Key'], containers: ['list', 'struct'], slots: [1, 0], leaf: <Key> }
+ * // { root: <Tag>, slots: [1, 0], leaf: <Key> } (list index 1, field position 0)
  */
 export function resolveDottedName(compiled: CompiledParams, key: string, dot: number): ResolvedName | UnresolvedName {
-  const known = compiled.resolvedNames.get(key);
-  if (known !== undefined) return known;
   if (hasForbiddenSegment(key)) return FORBIDDEN;
   const root = compiled.roots.get(key.slice(0, dot));
   if (root === undefined) return UNDECLARED_ROOT;
 
   const maxIndex = compiled.maxListIndex;
-  const steps: (string | number)[] = [];
-  const containers: ('list' | 'struct')[] = [];
   const slots: number[] = [];
   let node = root.node;
   while (dot !== -1) {
@@ -65,16 +61,12 @@ export function resolveDottedName(compiled: CompiledParams, key: string, dot: nu
     if (node.kind === 'list') {
       const index = parseListIndex(key, maxIndex, start, end);
       if (index === 0) return { kind: 'structural', root, reason: listIndexReason(maxIndex) };
-      steps.push(index);
-      containers.push('list');
       slots.push(index);
       node = node.item as CompiledNode;
     } else if (node.kind === 'struct') {
       const segment = key.slice(start, end);
       const field = (node.fields as ReadonlyMap<string, CompiledNode>).get(segment);
       if (field === undefined) return { kind: 'undeclared-field', root };
-      steps.push(segment);
-      containers.push('struct');
       slots.push(field.position);
       node = field;
     } else {
@@ -82,7 +74,7 @@ export function resolveDottedName(compiled: CompiledParams, key: string, dot: nu
     }
   }
   if (node.kind === 'list' || node.kind === 'struct') return { kind: 'structural', root, reason: shapeReason(node.kind) };
-  const resolved: ResolvedName = { root, steps, containers, slots, leaf: node };
+  const resolved: ResolvedName = { root, slots, leaf: node };
   if (compiled.resolvedNames.size < RESOLVED_NAME_CACHE_SIZE) compiled.resolvedNames.set(key, resolved);
   return resolved;
 }

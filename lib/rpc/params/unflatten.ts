@@ -8,14 +8,15 @@
  * index order (`listWireIndexes` recovers the wire indexes); a repeated name is refused; objects
  * are null-prototype.
  */
-import { CompiledParams, compileParams } from './compile.js';
+import { CompiledParams, compileParams, type CompiledNode } from './compile.js';
 import { ListBuilder } from './list-builder.js';
+import { scanParams, type Slots } from './scan.js';
 import type { Declaration, FlatParams, ParamIssue } from './spec.js';
-import { unflattenGuided } from './unflatten-guided.js';
 import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_LIST_INDEX,
   echoName,
+  FORBIDDEN_NAME_REASON,
   hasForbiddenSegment,
   listIndexReason,
   parseListIndex,
@@ -73,81 +74,91 @@ function setChild(parent: Node | ListBuilder, slot: string | number, child: unkn
 
 const CONFLICT = 'is sent both as a value and as a list or struct, or as both a list and a struct';
 
+/** A refused name: the problem reported is the one with the smallest name. */
+interface NameProblem {
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** The problem of a whole name, before its segments are walked: unsafe, too deep, or repeated. */
+function nameProblem(key: string, value: string | readonly string[] | undefined, maxDepth: number): NameProblem | undefined {
+  if (hasForbiddenSegment(key)) return { name: key, reason: FORBIDDEN_NAME_REASON };
+  let depth = 1;
+  for (let at = key.indexOf('.'); at !== -1; at = key.indexOf('.', at + 1)) depth++;
+  if (depth > maxDepth) return { name: key, reason: `must have at most ${maxDepth} dot-separated parts` };
+  if (typeof value !== 'string') return { name: key, reason: 'must not be repeated' };
+  return undefined;
+}
+
+/**
+ * Step into the container below `slot` for the segment `key[start, end)`: a list when the segment
+ * starts like a number (digit, `+`, `-`), else a struct. Creates the container when absent; answers
+ * a problem when the segment is empty, a bad index, or disagrees with what is already there.
+ */
+function descend(parent: Node | ListBuilder, slot: string | number, key: string, start: number, end: number, maxIndex: number): [Node | ListBuilder, string | number] | NameProblem {
+  if (start === end) return { name: key, reason: 'must not contain an empty part' };
+  const existing = childOf(parent, slot);
+  if (isIndexLike(key, start)) {
+    const index = parseListIndex(key, maxIndex, start, end);
+    if (index === 0) return { name: key, reason: listIndexReason(maxIndex) };
+    if (existing !== undefined && !(existing instanceof ListBuilder)) return { name: key.slice(0, start - 1), reason: CONFLICT };
+    const builder = (existing as ListBuilder | undefined) ?? new ListBuilder();
+    if (existing === undefined) setChild(parent, slot, builder);
+    return [builder, index];
+  }
+  if (existing !== undefined && (typeof existing !== 'object' || existing instanceof ListBuilder)) return { name: key.slice(0, start - 1), reason: CONFLICT };
+  const record = (existing as Node | undefined) ?? (Object.create(null) as Node);
+  if (existing === undefined) setChild(parent, slot, record);
+  return [record, key.slice(start, end)];
+}
+
+/** Place one wire value at its name in the tree, creating lists and structs on the way. */
+function insert(tree: Node, key: string, value: string, maxIndex: number): NameProblem | undefined {
+  let dot = key.indexOf('.');
+  let parent: Node | ListBuilder = tree;
+  let slot: string | number = dot === -1 ? key : key.slice(0, dot);
+  while (dot !== -1) {
+    const start = dot + 1;
+    dot = key.indexOf('.', start);
+    const step = descend(parent, slot, key, start, dot === -1 ? key.length : dot, maxIndex);
+    if (!Array.isArray(step)) return step;
+    [parent, slot] = step;
+  }
+  if (childOf(parent, slot) !== undefined) return { name: key, reason: CONFLICT };
+  setChild(parent, slot, value);
+  return undefined;
+}
+
 function unflattenGeneric(flat: FlatParams, maxIndex: number, maxDepth: number): UnflattenResult {
   const tree = Object.create(null) as Node;
-  let first: { name: string; reason: string } | undefined;
-  const problem = (name: string, reason: string): void => {
-    if (first === undefined || name < first.name) first = { name, reason };
-  };
-
+  let first: NameProblem | undefined;
   for (const key of Object.keys(flat)) {
     const value = flat[key];
-    if (hasForbiddenSegment(key)) {
-      problem(key, 'names containing __proto__, constructor or prototype are not allowed');
-      continue;
-    }
-    let depth = 1;
-    for (let at = key.indexOf('.'); at !== -1; at = key.indexOf('.', at + 1)) depth++;
-    if (depth > maxDepth) {
-      problem(key, `must have at most ${maxDepth} dot-separated parts`);
-      continue;
-    }
-    if (typeof value !== 'string') {
-      problem(key, 'must not be repeated');
-      continue;
-    }
-    let dot = key.indexOf('.');
-    let parent: Node | ListBuilder = tree;
-    let slot: string | number = dot === -1 ? key : key.slice(0, dot);
-    let failed = false;
-    while (dot !== -1) {
-      const start = dot + 1;
-      const existing = childOf(parent, slot);
-      dot = key.indexOf('.', start);
-      const end = dot === -1 ? key.length : dot;
-      if (start === end) {
-        problem(key, 'must not contain an empty part');
-        failed = true;
-        break;
-      }
-      if (isIndexLike(key, start)) {
-        const index = parseListIndex(key, maxIndex, start, end);
-        if (index === 0) {
-          problem(key, listIndexReason(maxIndex));
-          failed = true;
-          break;
-        }
-        if (existing !== undefined && !(existing instanceof ListBuilder)) {
-          problem(key.slice(0, start - 1), CONFLICT);
-          failed = true;
-          break;
-        }
-        const builder: ListBuilder = existing ?? new ListBuilder();
-        if (existing === undefined) setChild(parent, slot, builder);
-        parent = builder;
-        slot = index;
-      } else {
-        if (existing !== undefined && (typeof existing !== 'object' || existing instanceof ListBuilder)) {
-          problem(key.slice(0, start - 1), CONFLICT);
-          failed = true;
-          break;
-        }
-        const record = (existing as Node | undefined) ?? (Object.create(null) as Node);
-        if (existing === undefined) setChild(parent, slot, record);
-        parent = record;
-        slot = key.slice(start, end);
-      }
-    }
-    if (failed) continue;
-    if (childOf(parent, slot) !== undefined) {
-      problem(key, CONFLICT);
-      continue;
-    }
-    setChild(parent, slot, value);
+    const problem = nameProblem(key, value, maxDepth) ?? insert(tree, key, value as string, maxIndex);
+    if (problem !== undefined && (first === undefined || problem.name < first.name)) first = problem;
   }
   if (first !== undefined) return invalid(first.name, first.reason);
   finishGeneric(tree);
   return { ok: true, value: tree as { readonly [name: string]: ParamTree } };
+}
+
+/** The tree of a scan: null-prototype objects with the sent fields in declaration order, wire strings, arrays. */
+function treeOf(node: CompiledNode, collected: unknown): unknown {
+  if (node.read !== undefined) return collected;
+  if (node.kind === 'list') {
+    const builder = collected as ListBuilder;
+    builder.mapItems((item) => treeOf(node.item as CompiledNode, item));
+    return builder.toArray();
+  }
+  return treeOfFields(node.fieldList, collected as Slots);
+}
+
+function treeOfFields(fields: readonly CompiledNode[], slots: Slots): Node {
+  const out = Object.create(null) as Node;
+  fields.forEach((field, i) => {
+    if (slots[i] !== undefined) out[field.name] = treeOf(field, slots[i]);
+  });
+  return out;
 }
 
 /**
@@ -170,8 +181,8 @@ export function unflatten(flat: FlatParams, options: UnflattenOptions = {}): Unf
   let compiled: CompiledParams;
   if (declaration instanceof CompiledParams) compiled = declaration;
   else compiled = options.maxListIndex === undefined ? compileParams(declaration) : compileParams(declaration, { maxListIndex: maxIndex });
-  const scan = unflattenGuided(compiled, flat, false);
-  if (scan.forbidden !== undefined) return invalid(scan.forbidden, 'names containing __proto__, constructor or prototype are not allowed');
+  const scan = scanParams(compiled, flat, false);
+  if (scan.forbidden !== undefined) return invalid(scan.forbidden, FORBIDDEN_NAME_REASON);
   if (scan.structural !== undefined) return invalid(scan.structural.key, scan.structural.reason);
-  return { ok: true, value: scan.tree as { readonly [name: string]: ParamTree } };
+  return { ok: true, value: treeOfFields(compiled.rootNodes, scan.slots) as { readonly [name: string]: ParamTree } };
 }

@@ -40,6 +40,9 @@ export const SILENTLY_ACCEPTED_PARAMETERS: ReadonlySet<string> = new Set([
 /** Path segments refused anywhere in a wire name (prototype pollution guards). */
 export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** The reason given for a wire name with a refused segment. */
+export const FORBIDDEN_NAME_REASON = 'names containing __proto__, constructor or prototype are not allowed';
+
 /** Default largest accepted list index (`Name.1000`). */
 export const DEFAULT_MAX_LIST_INDEX = 1000;
 

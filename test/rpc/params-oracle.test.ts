@@ -1,20 +1,20 @@
 /**
- * The zod-free fast path of parseParams against the reference path (guided un-flattening + the
- * compiled zod schema, the schema of record): on random declarations and random requests (valid,
- * invalid and hostile names and values), both accept exactly the same requests, and parseParams
- * gives exactly the reference result (same value, same key order, same prototypes; same issue).
- * The leaf readers are also compared one by one with the zod scalar schemas.
+ * The parameter reader against an oracle: on random declarations and random requests (valid,
+ * invalid and hostile names and values), parseParams gives exactly what the reference interpreter
+ * of test/rpc/params-reference.ts (written independently, for obviousness) gives: the same value
+ * (key order, prototypes, bigint vs number) or the same issue. Scalars are also compared one by one
+ * on every edge text over a grid of constraints, and the zod schema export (`toZod`) is checked to
+ * agree with parseParams on the trees that `unflatten` builds.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { fastParse, NOT_ACCEPTED } from '../../lib/rpc/params/fast-parse.js';
-import { codePointLength, leafReader } from '../../lib/rpc/params/leaf-readers.js';
-import { parseWithZod } from '../../lib/rpc/params/parse.js';
-import { scalarSchema, type ScalarDef } from '../../lib/rpc/params/scalar-schemas.js';
-import { compileParams, listWireIndexes, p, parseParams, type Declaration, type ParamSpec, type Presence } from '../../lib/rpc/params/index.js';
+import { toZod } from '../../lib/rpc/params/to-zod.js';
+import { compileParams, listWireIndexes, p, parseParams, unflatten, type Declaration, type ParamDef, type ParamSpec, type Presence } from '../../lib/rpc/params/index.js';
+import { readScalar, referenceParse, Refused } from './params-reference.js';
 
 type AnySpec = ParamSpec<unknown, Presence>;
+type ScalarDef = Exclude<ParamDef, { kind: 'list' | 'struct' }>;
 
 // ---- wire values -------------------------------------------------------------------------------
 
@@ -215,8 +215,8 @@ const acceptedTexts = new WeakMap<AnySpec, string[]>();
 function leafValue(g: Gen, spec: AnySpec): string | string[] {
   let texts = acceptedTexts.get(spec);
   if (texts === undefined) {
-    const schema = scalarSchema(spec.def as ScalarDef);
-    texts = EDGE_TEXTS.filter((text) => schema.safeParse(text).success);
+    const def = spec.def as ScalarDef;
+    texts = EDGE_TEXTS.filter((text) => !(readScalar(def, text) instanceof Refused));
     acceptedTexts.set(spec, texts);
   }
   if (texts.length > 0 && g(fc.integer, { min: 0, max: 9 }) < 8) return g(fc.constantFrom, ...texts);
@@ -277,64 +277,56 @@ function describeValue(v: unknown): unknown {
   return v;
 }
 
-describe('rpc/params fast path (zod-free) against the zod reference path', () => {
-  it('accepts exactly what the reference accepts, with the same value (key order, prototypes) and the same issues (property)', () => {
+/** A one-parameter declaration of a scalar definition (built without p.*, so any grid point is allowed). */
+function single(def: ScalarDef): Declaration {
+  return { X: { def, presence: 'optional' } };
+}
+
+function assertAgrees(declaration: Declaration, flat: Record<string, string | string[]>, strict: boolean): boolean {
+  const compiled = compileParams(declaration, { maxListIndex: 1000 });
+  const result = parseParams(compiled, flat, { strict });
+  const reference = referenceParse(declaration, flat, strict, 1000);
+  assert.deepStrictEqual(result.ok ? { ok: true } : result, reference.ok ? { ok: true } : reference, JSON.stringify(flat));
+  if (result.ok && reference.ok) assert.deepStrictEqual(describeValue(result.value), describeValue(reference.value), JSON.stringify(flat));
+  return result.ok;
+}
+
+describe('rpc/params reader against the reference interpreter', () => {
+  it('gives the reference value (key order, prototypes) or the reference issue (property)', () => {
     let accepted = 0;
     let refused = 0;
     fc.assert(
       fc.property(declarationArb, fc.gen(), fc.boolean(), fc.boolean(), (declaration, g, strict, nullPrototype) => {
         fc.pre(declaration !== undefined);
-        const compiled = compileParams(declaration as Declaration, { maxListIndex: 1000 });
         for (let round = 0; round < 3; round++) {
-          const flat = request(g, declaration as Declaration, nullPrototype);
-          const reference = parseWithZod(compiled, flat, strict);
-          const fast = fastParse(compiled, flat, strict);
-          assert.equal(fast !== NOT_ACCEPTED, reference.ok, `fast path and zod disagree on ${JSON.stringify(flat)}`);
-          if (reference.ok) {
-            accepted += 1;
-            assert.deepStrictEqual(describeValue(fast), describeValue(reference.value));
-          } else {
-            refused += 1;
-          }
-          const result = parseParams(compiled, flat, { strict });
-          assert.deepStrictEqual(result, reference);
-          if (result.ok && reference.ok) assert.deepStrictEqual(describeValue(result.value), describeValue(reference.value));
+          if (assertAgrees(declaration as Declaration, request(g, declaration as Declaration, nullPrototype), strict)) accepted += 1;
+          else refused += 1;
         }
       }),
-      { numRuns: 250 },
+      { numRuns: 300 },
     );
     // Both outcomes must be well represented, or the property above proves little.
-    // ~750 samples; about 1 in 6 is accepted (95-160 seen), so a bound of 50 never fails by chance.
+    // ~900 samples; about 1 in 6 is accepted, so a bound of 50 never fails by chance.
     assert.ok(accepted > 50 && refused > 50, `accepted ${accepted}, refused ${refused}`);
   });
 
-  it('every leaf reader accepts what its zod scalar schema accepts and gives the same value (property)', () => {
+  it('reads every scalar as the reference does, on random constraints and texts (property)', () => {
     const leafSpec = fc.oneof(stringSpec, integerSpec, longSpec, floatSpec, booleanSpec, enumSpec, jsonSpec);
     let accepted = 0;
     fc.assert(
       fc.property(leafSpec, fc.array(textArb, { minLength: 1, maxLength: 20 }), (make, texts) => {
         const spec = make();
         fc.pre(spec !== undefined);
-        const def = (spec as AnySpec).def as ScalarDef;
-        const read = leafReader(def);
-        const schema = scalarSchema(def);
-        for (const text of texts) {
-          const fast = read(text);
-          const reference = schema.safeParse(text);
-          assert.equal(fast !== NOT_ACCEPTED, reference.success, `${def.kind} ${JSON.stringify(text)}`);
-          if (reference.success) {
-            accepted += 1;
-            assert.deepStrictEqual(describeValue(fast), describeValue(reference.data));
-          }
-        }
-        assert.equal(read(['a', 'b']), NOT_ACCEPTED); // a repeated name is never a scalar
+        const declaration = { X: spec as AnySpec };
+        for (const text of texts) if (assertAgrees(declaration, { X: text }, false)) accepted += 1;
+        assertAgrees(declaration, { X: ['a', 'b'] }, false); // a repeated name is never a scalar
       }),
       { numRuns: 600 },
     );
     assert.ok(accepted > 200, `accepted ${accepted}`);
   });
 
-  it('every leaf reader agrees with its zod schema on every edge text, over a grid of constraints', () => {
+  it('reads every edge text as the reference does, over a grid of constraints', () => {
     const defs: ScalarDef[] = [{ kind: 'boolean' }, { kind: 'enum', values: ENUM_POOL }];
     for (let min = 0; min <= 4; min++) {
       for (let max = min; max <= 6; max++) {
@@ -349,49 +341,50 @@ describe('rpc/params fast path (zod-free) against the zod reference path', () =>
       }
     }
     defs.push({ kind: 'float' }, { kind: 'long', min: -(2n ** 63n), max: 2n ** 63n - 1n }, { kind: 'integer', min: -2147483648, max: 2147483647 });
+    for (const make of JSON_SCHEMAS) defs.push({ kind: 'json', schema: make() }, { kind: 'json', schema: make(), maxLength: 6 });
     let accepted = 0;
-    for (const def of defs) {
-      const read = leafReader(def);
-      const schema = scalarSchema(def);
-      for (const text of EDGE_TEXTS) {
-        const fast = read(text);
-        const reference = schema.safeParse(text);
-        assert.equal(fast !== NOT_ACCEPTED, reference.success, `${JSON.stringify(def, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} ${JSON.stringify(text)}`);
-        if (reference.success) {
-          accepted += 1;
-          assert.deepStrictEqual(describeValue(fast), describeValue(reference.data));
-        }
-      }
-    }
+    for (const def of defs) for (const text of EDGE_TEXTS) if (assertAgrees(single(def), { X: text }, false)) accepted += 1;
     assert.ok(accepted > 1000, `accepted ${accepted}`);
   });
 
-  it('counts code points as zod does for min/max lengths (surrogate pairs, lone surrogates)', () => {
+  it('counts string lengths in code points (surrogate pairs, lone surrogates) as the reference does (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 12 }), fc.integer({ min: 0, max: 12 }), (text, n) => {
-        assert.equal(codePointLength(text) <= n, z.string().max(n).safeParse(text).success);
-        assert.equal(codePointLength(text) >= n, z.string().min(n).safeParse(text).success);
+        assertAgrees(single({ kind: 'string', maxLength: n }), { X: text }, false);
+        assertAgrees(single({ kind: 'string', minLength: n }), { X: text }, false);
       }),
       { numRuns: 2000 },
     );
   });
 
-  it('gives a handler fresh arrays: no wire indexes of the request leak into the value', () => {
-    const compiled = compileParams({ InstanceId: p.list(p.string()) });
-    const result = parseParams(compiled, { 'InstanceId.2': 'b', 'InstanceId.7': 'c' });
-    assert.ok(result.ok);
-    assert.deepStrictEqual(result.value, { InstanceId: ['b', 'c'] });
-    const reference = parseWithZod(compiled, { 'InstanceId.2': 'b', 'InstanceId.7': 'c' }, false);
-    assert.ok(reference.ok);
-    assert.deepStrictEqual(result.value, reference.value);
-    assert.equal(listWireIndexes(result.value.InstanceId ?? []), undefined);
-    assert.equal(listWireIndexes(reference.value.InstanceId ?? []), undefined);
+  it('toZod(declaration) accepts the guided tree of an accepted request and gives the same value (property)', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(declarationArb, fc.gen(), (declaration, g) => {
+        fc.pre(declaration !== undefined);
+        const flat = request(g, declaration as Declaration, false);
+        const result = parseParams(compileParams(declaration as Declaration, { maxListIndex: 1000 }), flat);
+        const tree = unflatten(flat, { declaration: declaration as Declaration, maxListIndex: 1000 });
+        if (!result.ok || !tree.ok) return;
+        const viaZod = toZod(declaration as Declaration).safeParse(tree.value);
+        assert.ok(viaZod.success, JSON.stringify(flat));
+        assert.deepStrictEqual(describeValue(viaZod.data), describeValue(result.value));
+        compared += 1;
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(compared > 20, `compared ${compared}`);
   });
 
-  it('leaves a JSON value read as undefined to the reference path', () => {
-    const compiled = compileParams({ J: p.json(z.string().transform(() => undefined)) });
-    assert.equal(fastParse(compiled, { J: '"x"' }, false), NOT_ACCEPTED);
-    const result = parseParams(compiled, { J: '"x"' });
+  it('gives a handler fresh arrays: no wire indexes of the request leak into the value', () => {
+    const result = parseParams({ InstanceId: p.list(p.string()) }, { 'InstanceId.2': 'b', 'InstanceId.7': 'c' });
+    assert.ok(result.ok);
+    assert.deepStrictEqual(result.value, { InstanceId: ['b', 'c'] });
+    assert.equal(listWireIndexes(result.value.InstanceId ?? []), undefined);
+  });
+
+  it('keeps a present JSON parameter whose schema outputs undefined', () => {
+    const result = parseParams({ J: p.json(z.string().transform(() => undefined)) }, { J: '"x"' });
     assert.ok(result.ok);
     assert.ok('J' in result.value && result.value.J === undefined);
   });
