@@ -21,6 +21,7 @@ export type { ParamRecord } from '../core/params/urlencoded.js';
 export {
   ApiError,
   isApiError,
+  isApiErrorClass,
   defineError,
   errors,
   CATALOGUE,

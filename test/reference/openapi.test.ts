@@ -11,8 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { validate } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020.js';
 import Koa from 'koa';
-import openapiTS, { astToString } from 'openapi-typescript';
-import ts from 'typescript';
+import type ts from 'typescript';
 import { createEcsApi } from '../../examples/ecs/api.js';
 import { documentedApi } from '../../examples/ecs/gen-readme.js';
 import { MemoryInstanceRepository } from '../../examples/ecs/instances.js';
@@ -211,6 +210,9 @@ describe('reference/openapi: the document', function () {
   });
 
   it('a real generator (openapi-typescript) turns it into TypeScript that compiles and types each operation', async () => {
+    // Loaded here rather than with the file: both are large, and the suite loads every file first.
+    const { default: openapiTS, astToString } = await import('openapi-typescript');
+    const { default: typescript } = await import('typescript');
     const generated = astToString(await openapiTS(structuredClone(ecs) as never));
     const use = `
 import type { paths, operations } from './ecs-openapi';
@@ -233,19 +235,19 @@ export { page, badStatus, created, form, wrongAction, path };
       ['/virtual/ecs-openapi.ts', generated],
       ['/virtual/use.ts', use],
     ]);
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, skipLibCheck: true, types: [] };
-    const host = ts.createCompilerHost(options);
+    const options: ts.CompilerOptions = { strict: true, noEmit: true, target: typescript.ScriptTarget.ES2022, module: typescript.ModuleKind.ESNext, moduleResolution: typescript.ModuleResolutionKind.Bundler, skipLibCheck: true, types: [] };
+    const host = typescript.createCompilerHost(options);
     const { getSourceFile, fileExists, readFile } = host;
     host.getSourceFile = (name, version, onError, create) => {
       const text = files.get(name);
-      return text !== undefined ? ts.createSourceFile(name, text, version) : getSourceFile.call(host, name, version, onError, create);
+      return text !== undefined ? typescript.createSourceFile(name, text, version) : getSourceFile.call(host, name, version, onError, create);
     };
     host.fileExists = (name) => files.has(name) || fileExists.call(host, name);
     host.readFile = (name) => files.get(name) ?? readFile.call(host, name);
     const { directoryExists } = host;
     host.directoryExists = (name) => name === '/virtual' || (directoryExists?.call(host, name) ?? false);
-    const program = ts.createProgram(['/virtual/use.ts'], options, host);
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const program = typescript.createProgram(['/virtual/use.ts'], options, host);
+    const diagnostics = typescript.getPreEmitDiagnostics(program).map((d) => typescript.flattenDiagnosticMessageText(d.messageText, '\n'));
     assert.deepEqual(diagnostics, []);
     assert.match(generated, /"\/#Action=DescribeInstances": \{/);
     assert.match(generated, /CreationTime: string;/);

@@ -186,3 +186,24 @@ describe('reference/response declarations: the development-time check over HTTP'
     assert.match(String(svc.reported[0]), /action Zod returned data that does not match its response declaration: Name is shorter than 2 characters/);
   });
 });
+
+describe('reference/response declarations: the development-time check on Express', () => {
+  it('a mismatch is InternalError for the client and a ResponseMismatchError for onError', async () => {
+    const { default: express } = await import('express');
+    const { envelope, errorHandler, expressRpc } = await import('../../lib/express/index.js');
+    const api = createRpcApi<import('../../lib/express/index.js').ExpressRpcContext>({ version: VERSION });
+    api.action('Checked', { response: { Count: p.integer({ required: true }) }, handler: (_params, ctx) => ({ Count: ctx.req.query.Count === 'text' ? ('text' as unknown as number) : 1 }) });
+    const reported: Error[] = [];
+    const app = express();
+    app.use(envelope({ onError: (err) => reported.push(err) }));
+    app.use(expressRpc(api));
+    app.use(errorHandler());
+    readSuccess(await request(app).get(`/?Action=Checked&Version=${VERSION}&Format=JSON`), 'JSON', 'Checked');
+    assert.deepEqual(reported, []);
+    expectError(await request(app).get(`/?Action=Checked&Version=${VERSION}&Format=JSON&Count=text`), 500, 'InternalError', undefined, 'JSON');
+    assert.equal(reported.length, 1);
+    const first: unknown = reported[0];
+    assert.ok(first instanceof ResponseMismatchError);
+    assert.match(String(first), /action Checked returned data that does not match its response declaration: Count is not an integer/);
+  });
+});

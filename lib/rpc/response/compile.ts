@@ -19,7 +19,13 @@ function refuse(action: string, path: string, reason: string): TypeError {
   return new TypeError(`action ${action}: response field ${JSON.stringify(path)} ${reason}`);
 }
 
-/** True for a zod schema (v4: every schema carries `_zod`). */
+/**
+ * True for a zod schema (v4: every schema carries `_zod`).
+ *
+ * @example
+ * isZodSchema(z.string()); // true
+ * isZodSchema(p.string()); // false
+ */
 export function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
 }
