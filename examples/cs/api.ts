@@ -27,6 +27,8 @@ export interface CsApiOptions {
   readonly authenticate?: Authenticator;
   readonly throttle?: Throttler;
   readonly idempotency?: IdempotencyGuard;
+  /** Largest request body, in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number;
 }
 
 const CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'ExternalKubernetes'] as const;
@@ -43,7 +45,13 @@ function matches(cluster: Cluster, filter: { name?: string | undefined; cluster_
  */
 export function createCsApi<Ctx>(options: CsApiOptions = {}): RoaApi<Ctx> {
   const registry = options.clusters ?? new ClusterRegistry();
-  const api = createRoaApi<Ctx>({ version: CS_VERSION, authenticate: options.authenticate, throttle: options.throttle, idempotency: options.idempotency });
+  const api = createRoaApi<Ctx>({
+    version: CS_VERSION,
+    authenticate: options.authenticate,
+    throttle: options.throttle,
+    idempotency: options.idempotency,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  });
 
   api.route('GET', '/clusters', {
     action: 'DescribeClusters',
