@@ -1,5 +1,5 @@
 /**
- * ROA route patterns: literal segments and `:Name` path parameters (`/clusters/:ClusterId/nodes`),
+ * ROA route patterns: literal segments (letters, digits, `-._~`) and `:Name` path parameters (`/clusters/:ClusterId/nodes`),
  * matched segment by segment, case-sensitively, as the gateway keys APIs by method and path.
  */
 
@@ -13,7 +13,7 @@ export interface RoutePattern {
   readonly params: readonly string[];
 }
 
-const LITERAL = /^[A-Za-z0-9._~!$&'()*+,;=@-]+$/;
+const LITERAL = /^[A-Za-z0-9._~-]+$/;
 const PARAM = /^:([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 /**
