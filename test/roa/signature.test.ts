@@ -15,7 +15,7 @@ const DATE = 'Sun, 06 Dec 2026 02:46:23 GMT';
 const BODY = '{"name":"k8s","region_id":"cn-hangzhou","cluster_type":"ManagedKubernetes"}';
 
 /** docs/roa.md §Test vectors. */
-const VECTORS = [
+const VECTORS: Array<{ name: string; method: string; path: string; query: Record<string, string>; body: string; headers: Record<string, string>; stringToSign: string; signature: string }> = [
   {
     name: 'TV-ROA-1 GET /clusters/{ClusterId}, no body',
     method: 'GET',
