@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import OpenApiUtil from '@alicloud/openapi-util';
 import { contentMd5, parseHttpDate, parseRoaAuthorization, stringToSignRoa, verifyRoaV1 } from '../../lib/index.js';
-import { KEY, errorOf, send, signRoaV1, signedSend, startRoaService, type RoaService } from './support.js';
+import { KEY, errorOf, send, signRoaV1, signV3, signedSend, startRoaService, type RoaService } from './support.js';
 
 const DATE = 'Sun, 06 Dec 2026 02:46:23 GMT';
 const BODY = '{"name":"k8s","region_id":"cn-hangzhou","cluster_type":"ManagedKubernetes"}';
@@ -169,6 +169,24 @@ describe('roa/signature: ROA Signature V1', () => {
         { 'x-acs-version': '2015-12-15' },
       );
       assert.equal(errorOf(rpcStyle).Code, 'MissingParameter');
+    });
+
+    it('V3 over the ROA path (openapi-util getAuthorization): accepted, a replay is SignatureNonceUsed, a changed body SignatureDoesNotMatch', async () => {
+      const request = create('v3');
+      const headers = signV3(request, service.endpoint);
+      const first = await send(service.endpoint, request, headers);
+      assert.equal(first.status, 200, first.text);
+      assert.equal(errorOf(await send(service.endpoint, request, headers)).Code, 'SignatureNonceUsed');
+      const fresh = signV3(request, service.endpoint);
+      const tampered = await send(service.endpoint, { ...request, body: request.body.replace('"v3"', '"v4"') }, fresh);
+      assert.equal(errorOf(tampered).Code, 'SignatureDoesNotMatch');
+      const moved = signV3({ method: 'DELETE', path: '/clusters/c-a' }, service.endpoint);
+      assert.equal(errorOf(await send(service.endpoint, { method: 'DELETE', path: '/clusters/c-b' }, moved)).Code, 'SignatureDoesNotMatch', 'the path is signed');
+    });
+
+    it('ROA V1: a signature for one path does not serve another', async () => {
+      const headers = signRoaV1({ method: 'DELETE', path: '/clusters/c-a' });
+      assert.equal(errorOf(await send(service.endpoint, { method: 'DELETE', path: '/clusters/c-b' }, headers)).Code, 'SignatureDoesNotMatch');
     });
 
     it('refuses an unknown AccessKeyId and a malformed Authorization', async () => {

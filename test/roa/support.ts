@@ -121,6 +121,27 @@ export function signRoaV1(request: RawRequest, key = KEY, options: { withContent
   return headers;
 }
 
+/**
+ * Sign `request` with Signature V3 over its ROA path as openapi-client's `doRequest` does, with
+ * openapi-util's own `getAuthorization` (host, content-type and every x-acs-* header signed).
+ */
+export function signV3(request: RawRequest, endpoint: string, key = KEY, nonce: string = randomUUID()): Record<string, string> {
+  const body = Buffer.from(request.body ?? '');
+  const headers: Record<string, string> = {
+    host: new URL(endpoint).host,
+    accept: 'application/json',
+    'x-acs-version': '2015-12-15',
+    'x-acs-action': 'CreateCluster',
+    'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'x-acs-signature-nonce': nonce,
+    'x-acs-content-sha256': OpenApiUtil.hexEncode(OpenApiUtil.hash(body, 'ACS3-HMAC-SHA256')),
+    ...(request.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+    ...(request.headers ?? {}),
+  };
+  headers.authorization = OpenApiUtil.getAuthorization({ method: request.method, pathname: request.path, headers, query: request.query ?? {} } as never, 'ACS3-HMAC-SHA256', headers['x-acs-content-sha256'] as string, key.accessKeyId, key.secret);
+  return headers;
+}
+
 /** Send a raw request (headers exactly as given, plus Host and Content-Length). */
 export function send(endpoint: string, request: RawRequest, headers: Record<string, string>): Promise<RawResponse> {
   const url = new URL(endpoint);
