@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors } from '../core/errors/index.js';
 import { parseRoaAuthorization, type RoaAuthorization } from './roa-signature-v1.js';
+import { header } from './signed-request-fields.js';
 
 /** The authentication fields of a ROA V1 request. */
 export interface RoaV1Fields {
@@ -38,15 +39,6 @@ export function parseHttpDate(value: string): number | undefined {
     return undefined;
   }
   return ms;
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') {
-    throw new errors.InvalidParameter({ parameter: name, message: `The header "${name}" must not be given more than once.` });
-  }
-  return value;
 }
 
 /**

@@ -11,6 +11,7 @@ import PopCore from '@alicloud/pop-core';
 import { CATALOGUE, stringToSignRoa } from '../../lib/index.js';
 import { listen } from '../support/listen.js';
 import { app } from './docs-example.js';
+import { VECTORS } from './vectors.js';
 
 const doc = readFileSync(path.resolve(__dirname, '../../docs/roa.md'), 'utf8');
 const ROAClient = (PopCore as unknown as { ROAClient: new (c: object) => { request(m: string, p: string, q?: object, b?: string, h?: object): Promise<Record<string, unknown>> } }).ROAClient;
@@ -48,17 +49,7 @@ describe('docs/roa.md', () => {
   it('TV-ROA-1 as printed is what openapi-util and stringToSignRoa compute, with the printed signature', () => {
     const printed = /\*\*TV-ROA-1\*\*[\s\S]*?```\n([\s\S]*?)\n```\nSignature `([^`]+)`/.exec(doc);
     assert.ok(printed, 'TV-ROA-1 block');
-    const headers = {
-      accept: 'application/json',
-      date: 'Sun, 06 Dec 2026 02:46:23 GMT',
-      host: 'cs.aliyuncs.com',
-      'x-acs-signature-nonce': 'd410180a5abf7fe235dd9b74aca91fc0',
-      'x-acs-signature-method': 'HMAC-SHA1',
-      'x-acs-signature-version': '1.0',
-      'x-acs-version': '2015-12-15',
-      'x-acs-action': 'DescribeClusterDetail',
-    };
-    const pathname = '/clusters/c82e6987e2961451182edacd74faf2e6d';
+    const { headers, path: pathname } = VECTORS[0]!;
     const sdk = OpenApiUtil.getStringToSign({ method: 'GET', pathname, headers, query: {} } as never);
     assert.equal(printed[1], sdk);
     assert.equal(stringToSignRoa({ method: 'GET', path: pathname, query: {}, headers }), sdk);
@@ -66,18 +57,8 @@ describe('docs/roa.md', () => {
   });
 
   it('TV-ROA-2 prints the signature openapi-util computes', () => {
-    const body = '{"name":"k8s","region_id":"cn-hangzhou","cluster_type":"ManagedKubernetes"}';
+    const { headers, body } = VECTORS[1]!;
     assert.ok(doc.includes(body));
-    const headers = {
-      accept: 'application/json',
-      date: 'Sun, 06 Dec 2026 02:46:23 GMT',
-      'content-type': 'application/json; charset=utf-8',
-      'content-md5': 'wQJKn2Gxln7djp/mhkGCvw==',
-      'x-acs-signature-nonce': '3156853299f313e23d1673dc12e1703d',
-      'x-acs-signature-method': 'HMAC-SHA1',
-      'x-acs-signature-version': '1.0',
-      'x-acs-version': '2015-12-15',
-    };
     const sts = OpenApiUtil.getStringToSign({ method: 'POST', pathname: '/clusters', headers, query: { page_size: '10', name: 'a b' } } as never);
     assert.ok(doc.includes(`signature \`${OpenApiUtil.getROASignature(sts, 'testsecret')}\``));
     assert.ok(sts.endsWith('x-acs-version:2015-12-15\n/clusters?name=a b&page_size=10'));
