@@ -363,8 +363,9 @@ function readBody(compiled: CompiledParams, request: RpcRequest, strict: boolean
   const raw = request.state.rawBody;
   if (isFormRequest(request.headers)) return parsed(compiled, request.state.params.body, strict);
   if (raw === undefined || raw.length === 0) return readJsonBody(compiled.declaration, {}, strict);
+  // No Content-Type counts as JSON: pop-core's ROAClient sends none unless its caller adds one.
   const type = request.headers['content-type'];
-  if (typeof type !== 'string' || !JSON_TYPE.test(type)) {
+  if (type !== undefined && (typeof type !== 'string' || !JSON_TYPE.test(type))) {
     throw new errors.InvalidParameter({ parameter: 'Content-Type', message: 'The request body must be sent as application/json.' });
   }
   return readJsonBody(compiled.declaration, parseJsonBody(raw), strict);

@@ -5,6 +5,7 @@
  * path escapes): always an error envelope, never a crash or a report.
  */
 import assert from 'node:assert/strict';
+import PopCore from '@alicloud/pop-core';
 import { createRoaApi, p } from '../../lib/index.js';
 import { errorOf, send, signRoaV1, signedSend, startRoaService, type Framework, type RawRequest, type RawResponse, type RoaService } from './support.js';
 
@@ -77,6 +78,13 @@ for (const framework of ['koa', 'express'] as Framework[]) {
       const id = (JSON.parse(res.text) as { cluster_id: string }).cluster_id;
       const detail = await signedSend(service.endpoint, { method: 'GET', path: `/clusters/${id}` });
       assert.equal(Object.keys(JSON.parse(detail.text) as object).includes('polluted'), false);
+    });
+
+    it('reads a body sent without Content-Type as JSON (pop-core ROAClient sends none by default)', async () => {
+      const ROAClient = (PopCore as unknown as { ROAClient: new (c: object) => { post(p: string, q: object, b: string): Promise<Record<string, unknown>> } }).ROAClient;
+      const client = new ROAClient({ endpoint: service.endpoint, apiVersion: '2015-12-15', accessKeyId: 'testid', accessKeySecret: 'testsecret' });
+      const created = await client.post('/clusters', {}, JSON.stringify({ name: 'no-type', region_id: 'r', cluster_type: 'Kubernetes' }));
+      assert.match(String(created.cluster_id), /^c[0-9a-f]{32}$/);
     });
 
     it('answers a missing x-acs-version with MissingParameter', async () => {
