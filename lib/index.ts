@@ -56,3 +56,9 @@ export * from './idempotency/index.js';
 // The API explorer page (docs/explorer.md): off unless mounted.
 export { explorer } from './explorer/koa.js';
 export * from './explorer/index.js';
+
+// ROA (RESTful) APIs: docs/roa.md
+export { createRoaApi, RoaApi, roaFingerprint } from './roa/api.js';
+export type { RoaApiOptions, RoaErrorFactories, RoaRouteDefinition, RoaInput, RoaMethod, RoaClientToken, RoaOutcome, RoaCallHooks, RoaRouteDescription } from './roa/api.js';
+export { koaRoa } from './roa/koa.js';
+export { RoaBodyUnavailableError } from './roa/read-body.js';

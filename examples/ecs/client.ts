@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import RPCClient from '@alicloud/pop-core';
 import { ECS_VERSION } from './api.js';
 import { clientEndpoint, clientKey } from './config.js';
+import { csTour } from '../cs/client.js';
 
 /** The subset of pop-core's client used here (its bundled types say `Object` for everything). */
 interface PopClient {
@@ -90,7 +91,9 @@ if (require.main === module) {
   const endpoint = clientEndpoint();
   const key = clientKey();
   console.log(`Calling the ECS example at ${endpoint}/ as ${key.accessKeyId} with @alicloud/pop-core\n`);
-  tour(endpoint, key, (line) => console.log(line)).then(
+  const print = (line: string): void => console.log(line);
+  // Then the CS-like ROA API served beside it (examples/cs): same service, same key.
+  tour(endpoint, key, print).then(async (ok) => ok && (print(''), await csTour(endpoint, key, print))).then(
     (ok) => {
       if (!ok) console.error(`\nSomething did not go as expected (is the service running at ${endpoint}? npm start).`);
       process.exitCode = ok ? 0 : 1;

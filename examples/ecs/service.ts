@@ -7,7 +7,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import express from 'express';
-import { envelope as expressEnvelope, errorHandler, explorer as expressExplorer, expressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
+import { envelope as expressEnvelope, errorHandler, explorer as expressExplorer, expressRoa, expressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
+import { koaRoa } from '../../lib/index.js';
+import { createCsApi } from '../cs/api.js';
 import { createEcsApi, type EcsApiOptions } from './api.js';
 import type { EcsConfig } from './config.js';
 import { clientTokenGuard, envelope, explorer, koaRpc, rateLimitThrottler, signatureAuthenticator, staticCredentials, type StaticKey } from './middleware.js';
@@ -61,6 +63,7 @@ function koaListener(steps: EcsApiOptions, report: (err: Error & { requestId?: s
   if (explorerPath !== undefined) app.use(explorer(api, { path: explorerPath, title: 'ECS example explorer' }));
   app.use(envelope({ hostId: ECS_HOST_ID })); // RequestId, Format, parameters, error envelopes
   app.use(koaRpc(api));
+  app.use(koaRoa(createCsApi<Koa.Context>(steps))); // the CS-like ROA API on the other paths (examples/cs)
   app.on('error', report);
   return app.callback();
 }
@@ -72,6 +75,7 @@ function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId
   if (explorerPath !== undefined) app.use(expressExplorer(api, { path: explorerPath, title: 'ECS example explorer' }));
   app.use(expressEnvelope({ hostId: ECS_HOST_ID, onError: report }));
   app.use(expressRpc(api));
+  app.use(expressRoa(createCsApi<ExpressRpcContext>(steps))); // the CS-like ROA API on the other paths (examples/cs)
   app.use(errorHandler());
   return app;
 }

@@ -89,3 +89,18 @@ export {
   type SignatureAuthenticatorOptions,
   type SignatureVersion,
 } from './signature-authenticator.js';
+export {
+  canonicalHeadersRoa,
+  canonicalResourceRoa,
+  contentMd5,
+  isRoaV1Request,
+  parseRoaAuthorization,
+  signRoa,
+  stringToSignRoa,
+  verifyRoaV1,
+  type RoaAuthorization,
+  type RoaStringToSignInput,
+  type RoaV1Verification,
+  type VerifyRoaV1Input,
+} from './roa-signature-v1.js';
+export { parseHttpDate, readRoaV1Fields, type RoaV1Fields } from './roa-fields.js';

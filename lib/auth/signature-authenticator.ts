@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, isApiError } from '../core/errors/index.js';
 import { isFormRequest } from '../core/exchange.js';
-import type { Authenticator, Caller, RpcRequest } from '../rpc/pipeline.js';
+import type { ActionInfo, Authenticator, Caller, RpcRequest } from '../rpc/pipeline.js';
 import { MemoryStore } from '../stores/memory-store.js';
 import type { Store } from '../stores/store.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
@@ -20,6 +20,8 @@ import { verifyV3 } from './signature-v3.js';
 import { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp } from './signed-request-fields.js';
 import { checkSignedHeadersV3, type SignedHeadersPolicy } from './signed-headers-v3.js';
 import { DEFAULT_TIMESTAMP_WINDOW_MS, checkTimestamp } from './timestamp.js';
+import { readRoaV1Fields } from './roa-fields.js';
+import { isRoaV1Request, verifyRoaV1 } from './roa-signature-v1.js';
 
 /** A signature scheme the authenticator can accept. */
 export type SignatureVersion = 'V1' | 'V3';
@@ -308,13 +310,49 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
     return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V3');
   }
 
+  /** ROA Signature V1 (`Authorization: acs …`), accepted on ROA routes only (docs/roa.md §Signature V1). */
+  async function authenticateRoaV1(request: RpcRequest): Promise<Caller> {
+    const fields = readRoaV1Fields(request.headers);
+    const now = o.clock();
+    const check = checkTimestamp(new Date(fields.dateMs).toISOString(), now, o.windowMs);
+    if (!check.ok) throw timestampError(check, 'Date', now, o.windowMs, o.timestampCodes);
+    const { accessKeyId } = fields.authorization;
+    const { securityToken } = fields;
+    let found: Credentials | undefined;
+    try {
+      found = await o.credentials(accessKeyId, { securityToken, signatureVersion: 'V1' });
+    } catch (err) {
+      throw providerFailure(err);
+    }
+    const credentials = usable(found);
+    const verification = verifyRoaV1({
+      method: request.method,
+      path: request.path,
+      query: request.state.params.query,
+      headers: request.headers,
+      body: payloadOf(request),
+      signature: fields.authorization.signature,
+      accessKeySecret: credentials.secret,
+    });
+    if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+    if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
+    const claim = await o.nonces.claim(accessKeyId, fields.nonce);
+    return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V1');
+  }
+
   // Not async itself: it hands over the version's own promise (an async wrapper would add turns of the
   // event loop); a refusal before that is still a rejected promise, never a synchronous throw.
-  return function authenticateSignature(request: RpcRequest): Promise<Caller> {
+  return function authenticateSignature(request: RpcRequest, action?: ActionInfo): Promise<Caller> {
     try {
       if (isV3Request(request.headers)) {
         if (!o.v3) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V3 (ACS3) requests.' });
         return authenticateV3(request);
+      }
+      // A ROA route takes only header signatures: an RPC V1 signature does not cover the path.
+      if (action?.style === 'ROA') {
+        if (!isRoaV1Request(request.headers)) throw new errors.MissingParameter('Authorization');
+        if (!o.v1) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
+        return authenticateRoaV1(request);
       }
       if (!o.v1) {
         if (request.state.params.all.Signature !== undefined) {

@@ -80,7 +80,8 @@ export function readV1Fields(params: ParamRecord): V1Fields {
   return { accessKeyId, signature, timestamp, nonce, securityToken: securityToken === '' ? undefined : securityToken };
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** A header given at most once; `undefined` when absent or empty. Repeated → `InvalidParameter`. Shared with the ROA reader (roa-fields.ts). */
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') {

@@ -371,7 +371,8 @@ function commonValue(params: ParamRecord, name: 'Action' | 'Version', header: st
   return found;
 }
 
-function issueError(issue: ParamIssue): ApiErrorLike {
+/** The error for a parameter issue: MissingParameter, UnsupportedParameter or InvalidParameter (shared with the ROA API). */
+export function issueError(issue: ParamIssue): ApiErrorLike {
   switch (issue.kind) {
     case 'missing':
       return new errors.MissingParameter(issue.name);

@@ -50,6 +50,8 @@ export interface ActionInfo {
   readonly version: string;
   /** True when the API declares this Action (unknown actions are authenticated too, then refused). */
   readonly known: boolean;
+  /** The API style: `'ROA'` for routes of a ROA API (header signatures only); absent for RPC. */
+  readonly style?: 'RPC' | 'ROA' | undefined;
 }
 
 /**
