@@ -19,6 +19,7 @@ import { formatScenarioReport } from './lib/report.js';
 import { formatRenderReport, renderBench, renderSettingsFromEnv, XML_RENDER_TARGET } from './lib/render-suite.js';
 import { nonNegativeIntegerFromEnv, positiveIntegerFromEnv } from './lib/env.js';
 import type { RenderBenchReport } from './lib/render-bench.js';
+import { ensureBuiltPackage } from './lib/build-check.js';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
@@ -42,6 +43,8 @@ function machine(): Record<string, unknown> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const settings = settingsFromEnv();
+  // The contestants run the built package (dist/): build it first if a source is newer.
+  ensureBuiltPackage(settings.log);
   const scenarios = listScenarios(only);
   const started = new Date();
   const loadBefore = loadavg();

@@ -3,7 +3,7 @@
  * nonces and timestamps, and pop-core's Signature V1 GET layout.
  */
 import { randomBytes } from 'node:crypto';
-import { popEncode, signV1, stringToSignV1 } from '../../lib/auth/index.js';
+import { pkg } from './package.js';
 import type { BenchRequest } from './scenario.js';
 
 /** API version of the benchmark services. */
@@ -11,6 +11,8 @@ export const VERSION = '2014-05-26';
 /** The benchmark's AccessKeyId and secret. */
 export const AK = 'bench-ak';
 export const SECRET = 'bench-secret-7Qx';
+
+const { popEncode, signV1, stringToSignV1 } = pkg;
 
 /** A timestamp in the protocol's form, without milliseconds. */
 export function isoSeconds(ms: number): string {
