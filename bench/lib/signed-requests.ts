@@ -45,3 +45,18 @@ export function signedV1Request(): BenchRequest {
   // reads `headers` without a default (bench/lib/load.ts toAutocannonRequest omits an absent one).
   return { method: 'GET', path: `/?${query}&Signature=${popEncode(signature)}`, headers: {} };
 }
+
+/**
+ * How many requests to sign ahead for one contestant: enough for the warm-up and every round at
+ * ~10k req/s (BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP), or exactly BENCH_POOL_SIZE (0-200000;
+ * the in-process bench signs each batch itself and wants no large pool in its heap).
+ */
+export function poolSize(): number {
+  const fixed = process.env.BENCH_POOL_SIZE;
+  if (fixed !== undefined && fixed !== '') return Math.min(Math.max(Math.trunc(Number(fixed)) || 0, 0), 200_000);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const warmup = Number(process.env.BENCH_WARMUP ?? 1);
+  const estimate = Math.ceil((warmup + rounds * seconds + 2) * 10_000); // generous for ~10k req/s
+  return Number.isFinite(estimate) ? Math.min(Math.max(estimate, 1000), 200_000) : 200_000;
+}

@@ -6,7 +6,7 @@
  */
 import Koa from 'koa';
 import { pkg } from '../lib/package.js';
-import { AK, SECRET, VERSION, isoSeconds, nonce, signedV1Request } from '../lib/signed-requests.js';
+import { AK, SECRET, VERSION, isoSeconds, nonce, poolSize, signedV1Request } from '../lib/signed-requests.js';
 import { regionsApp, regionsExpectation } from '../lib/regions-service.js';
 import { defineScenario, type BenchRequest, type Contestant } from '../lib/scenario.js';
 
@@ -55,13 +55,6 @@ const pools: Record<'v1' | 'v3', Pool> = { v1: { requests: [], signedAt: 0 }, v3
 /** Pooled requests older than this are dropped: they would soon leave the ±15 min timestamp window. */
 const POOL_MAX_AGE_MS = 10 * 60_000;
 
-function poolSize(): number {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const warmup = Number(process.env.BENCH_WARMUP ?? 1);
-  const estimate = Math.ceil((warmup + rounds * seconds + 2) * 10_000); // generous for ~10k req/s
-  return Number.isFinite(estimate) ? Math.min(Math.max(estimate, 1000), 200_000) : 200_000;
-}
 
 function fill(pool: Pool, sign: () => BenchRequest, size: number): void {
   pool.requests.length = 0;

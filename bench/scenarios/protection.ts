@@ -12,7 +12,7 @@ import Koa from 'koa';
 import { createClient } from 'redis';
 import type { RedisClientLike, RpcApiOptions } from '../../lib/index.js';
 import { pkg } from '../lib/package.js';
-import { AK, SECRET, VERSION, signedV1Request as signedRequest } from '../lib/signed-requests.js';
+import { AK, SECRET, VERSION, poolSize, signedV1Request as signedRequest } from '../lib/signed-requests.js';
 import { redisServerPath, startRedisServer } from '../../test/support/redis-server.js';
 import { regionsApp, regionsExpectation } from '../lib/regions-service.js';
 import { defineScenario, ScenarioUnavailable, type BenchRequest, type Contestant } from '../lib/scenario.js';
@@ -69,13 +69,6 @@ interface Pool {
 }
 const pools = new Map<Protection, Pool>();
 
-function poolSize(): number {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const warmup = Number(process.env.BENCH_WARMUP ?? 1);
-  const estimate = Math.ceil((warmup + rounds * seconds + 2) * 10_000);
-  return Number.isFinite(estimate) ? Math.min(Math.max(estimate, 1000), 200_000) : 200_000;
-}
 
 function poolFor(protection: Protection): Pool {
   let pool = pools.get(protection);
