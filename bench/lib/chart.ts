@@ -21,7 +21,7 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const WIDTH = 860;
+const WIDTH = 1000;
 const LEFT = 300;
 const BAR_WIDTH = 420;
 const ROW = 30;
