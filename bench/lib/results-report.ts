@@ -67,6 +67,8 @@ export function reportMarkdown(run: RecordedRun): string {
   const lines = [
     `Run of ${machineLine(run)}.`,
     '',
+    'CPU µs/req: medians over the rounds; CPU efficiency and req/s ratio: medians of the per-round pairs (on a busy machine the two can tell different stories; the pairs are the record).',
+    '',
     '| scenario / contestant (vs baseline) | CPU µs/req (baseline) | CPU efficiency (target) | req/s ratio | |',
     '|---|---|---|---|---|',
     ...rows.map(
