@@ -33,7 +33,7 @@ const SPECIFIC: readonly Step[] = [
   { name: 'redis client', what: 'ioredis / node-redis command encoding and replies', match: fromPackage('ioredis/', 'redis/', '@redis/', 'redis-parser/', 'cluster-key-slot/') },
   { name: 'nonce store', what: 'NonceGuard.claim, the store\'s setIfAbsent (memory or Redis script)', match: named('claim', 'keyOf', 'setIfAbsent', 'evalScript', 'sweepExpired', 'assertStoreString', 'assertTtl') },
   { name: 'throttle', what: 'rateLimitThrottler, its counter, rate-limiter-flexible', match: (f) => fromPackage('rate-limiter-flexible/')(f) || named('throttleRequest', 'consume', 'counterKey', 'defaultIdentity', 'withDeadline', 'limitFor')(f) },
-  { name: 'validation', what: 'parseParams (lib/rpc/params), zod, owner check', match: (f) => fromPackage('zod/')(f) || named('parseParams', 'fastParse', 'parseWithZod', 'unflattenGuided', 'hasOwnerIdAndOwnerAccount', 'isSent')(f) },
+  { name: 'validation', what: 'parseParams (lib/rpc/params), zod, owner check', match: (f) => fromPackage('zod/')(f) || named('parseParams', 'scanParams', 'readScan', 'fastParse', 'parseWithZod', 'unflattenGuided', 'hasOwnerIdAndOwnerAccount', 'isSent')(f) },
   {
     name: 'signature',
     what: 'signatureAuthenticator: fields, timestamp, key lookup, string to sign, HMAC, compare',
