@@ -32,8 +32,8 @@ import {
   stringToSignV3,
 } from '../lib/auth/index.js';
 import type { OpenApiState } from '../lib/core/exchange.js';
-import { compileParams, parseParams, unflatten } from '../lib/rpc/params/index.js';
-import { DESCRIBE_INSTANCES_VERSION, DescribeInstances, describeInstancesPairs } from './lib/describe-instances.js';
+import { compileParams, p, parseParams, unflatten } from '../lib/rpc/params/index.js';
+import { DESCRIBE_INSTANCES_VERSION, describeInstancesDeclaration, describeInstancesPairs } from './lib/describe-instances.js';
 import type { Authenticator, RpcRequest } from '../lib/rpc/pipeline.js';
 
 type Params = Record<string, string | string[]>;
@@ -63,6 +63,7 @@ function describeInstancesRequest(): Params {
   return record(describeInstancesPairs());
 }
 
+const DescribeInstances = describeInstancesDeclaration(p);
 const compiled = compileParams(DescribeInstances);
 const flat = describeInstancesRequest();
 {

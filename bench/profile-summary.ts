@@ -1,11 +1,16 @@
 /**
- * Summarise V8 CPU profiles (`.cpuprofile`, e.g. from `BENCH_PROFILE=1 npm run bench`): the
- * functions and the files with the most self time.
+ * Summarise V8 CPU profiles (`.cpuprofile`, e.g. from `BENCH_PROFILE=1 npm run bench`): where the
+ * busy time goes, by step of the request path (parsing, dispatch, validation, signature, nonce
+ * store, throttle, rendering, Koa/Express, Node's HTTP, GC ...), then the functions with the most
+ * self time. When the profile's directory holds `requests.txt` (the harness writes the number of
+ * requests the contestant served), every figure is also given in µs per request.
  *
- *   npx tsx bench/profile-summary.ts bench/results/profiles/<file>.cpuprofile [top=25]
+ *   npx tsx bench/profile-summary.ts bench/results/profiles/<scenario>/<contestant>/*.cpuprofile [top=25] [requests=N]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { formatTable } from './lib/table.js';
+import { stepOf, STEPS } from './lib/profile-steps.js';
 
 interface ProfileNode {
   readonly id: number;
@@ -20,47 +25,77 @@ interface CpuProfile {
 }
 
 function shortUrl(url: string): string {
-  const i = url.indexOf('/node_modules/');
+  const i = url.lastIndexOf('/node_modules/');
   if (i !== -1) return url.slice(i + '/node_modules/'.length);
   const j = url.indexOf('/lib/');
   if (j !== -1 && !url.startsWith('node:')) return url.slice(j + 1);
+  const k = url.indexOf('/dist/');
+  if (k !== -1) return url.slice(k + 1);
   return url.replace(/^file:\/\//, '') || '(native)';
 }
 
-function summarise(file: string, top: number): string {
+function requestsFor(file: string, given: number | undefined): number | undefined {
+  if (given !== undefined) return given;
+  const path = join(dirname(file), 'requests.txt');
+  if (!existsSync(path)) return undefined;
+  const n = Number(readFileSync(path, 'utf8').trim());
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function summarise(file: string, top: number, givenRequests: number | undefined): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfMicros = new Map<number, number>();
   profile.samples.forEach((id, i) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = [...selfMicros.values()].reduce((a, b) => a + b, 0);
+  const requests = requestsFor(file, givenRequests);
   const byFunction = new Map<string, number>();
-  const byFile = new Map<string, number>();
+  const byStep = new Map<string, number>();
+  let busy = 0;
   for (const [id, micros] of selfMicros) {
     const frame = (byId.get(id) as ProfileNode).callFrame;
-    const where = shortUrl(frame.url);
-    const fn = `${frame.functionName || '(anonymous)'} ${where}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const fn = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const stack: ProfileNode['callFrame'][] = [];
+    for (let at: number | undefined = id, depth = 0; at !== undefined && depth < 400; at = parent.get(at), depth++) stack.push((byId.get(at) as ProfileNode).callFrame);
+    const step = stepOf(stack);
+    byStep.set(step, (byStep.get(step) ?? 0) + micros);
+    if (step === 'idle' || step === 'startup') continue;
+    busy += micros;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
-    byFile.set(where, (byFile.get(where) ?? 0) + micros);
   }
-  const rows = (m: Map<string, number>): string[][] =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([k, v]) => [k, `${((100 * v) / total).toFixed(1)}%`, `${(v / 1000).toFixed(0)} ms`]);
+  const perRequest = (v: number): string => (requests === undefined ? '-' : (v / requests).toFixed(1));
+  const stepRows = STEPS.filter((s) => byStep.has(s.name)).map((s) => {
+    const v = byStep.get(s.name) as number;
+    const counted = s.name !== 'idle' && s.name !== 'startup';
+    return [s.name, counted ? `${((100 * v) / busy).toFixed(1)}%` : '', `${(v / 1000).toFixed(0)} ms`, counted ? perRequest(v) : '-', s.what];
+  });
+  const fnRows = [...byFunction.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => [k, `${((100 * v) / busy).toFixed(1)}%`, `${(v / 1000).toFixed(0)} ms`, perRequest(v)]);
   return [
-    `== ${file} (${(total / 1e6).toFixed(1)} s sampled)`,
-    formatTable([['function (self time)', 'share', 'time'], ...rows(byFunction)]),
+    `== ${file}: ${(busy / 1e6).toFixed(2)} s busy${requests === undefined ? '' : `, ${requests} requests, ${(busy / requests).toFixed(1)} µs busy per request`}`,
+    formatTable([['step (innermost match)', 'of busy', 'time', 'µs/req', 'what'], ...stepRows]),
     '',
-    formatTable([['file (self time)', 'share', 'time'], ...rows(byFile)]),
+    formatTable([['function (self time, busy only)', 'of busy', 'time', 'µs/req'], ...fnRows]),
   ].join('\n');
 }
 
-const args = process.argv.slice(2);
-const topArg = args.find((a) => a.startsWith('top='));
-const top = topArg === undefined ? 25 : Math.min(500, Math.max(1, Number(topArg.slice(4)) || 25));
-const files = args.filter((a) => !a.startsWith('top='));
-if (files.length === 0) {
-  console.error('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [...] [top=25]');
-  process.exitCode = 2;
+function main(): void {
+  const args = process.argv.slice(2);
+  const topArg = args.find((a) => a.startsWith('top='));
+  const requestsArg = args.find((a) => a.startsWith('requests='));
+  const top = topArg === undefined ? 25 : Math.min(500, Math.max(1, Number(topArg.slice(4)) || 25));
+  const requests = requestsArg === undefined ? undefined : Number(requestsArg.slice(9)) || undefined;
+  const files = args.filter((a) => !a.startsWith('top=') && !a.startsWith('requests='));
+  if (files.length === 0) {
+    console.error('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [...] [top=25] [requests=N]');
+    process.exitCode = 2;
+    return;
+  }
+  process.stdout.on('error', () => undefined); // `| head` closing the pipe is not an error
+  for (const file of files) console.log(`${summarise(file, top, requests)}\n`);
 }
-for (const file of files) console.log(`${summarise(file, top)}\n`);
+
+main();

@@ -19,6 +19,8 @@ import { formatScenarioReport } from './lib/report.js';
 import { formatRenderReport, renderBench, renderSettingsFromEnv, XML_RENDER_TARGET } from './lib/render-suite.js';
 import { nonNegativeIntegerFromEnv, positiveIntegerFromEnv } from './lib/env.js';
 import type { RenderBenchReport } from './lib/render-bench.js';
+import { ensureBuiltPackage } from './lib/build-check.js';
+import { writeReport, type RecordedRun } from './lib/results-report.js';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
@@ -42,6 +44,8 @@ function machine(): Record<string, unknown> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const settings = settingsFromEnv();
+  // The contestants run the built package (dist/): build it first if a source is newer.
+  ensureBuiltPackage(settings.log);
   const scenarios = listScenarios(only);
   const started = new Date();
   const loadBefore = loadavg();
@@ -68,6 +72,9 @@ async function main(): Promise<void> {
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  // A full run is the record: chart and README table follow it (a partial run leaves them alone).
+  if (only.length === 0) writeReport(out as unknown as RecordedRun);
+  else console.error('[report] partial run: docs/bench.svg and bench/README.md left as they are (npm run bench:report rewrites them from this run)');
   const missed = reports.flatMap((r) => r.targets.filter((t) => !t.met).map((t) => `${r.name}/${t.contestant}`));
   console.log(`machine: ${machine().cpus as number} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} at start; results in bench/results/latest.json`);
   if (missed.length > 0) console.log(`targets missed: ${missed.join(', ')}`);

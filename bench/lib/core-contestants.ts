@@ -4,7 +4,7 @@
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import Koa from 'koa';
-import { envelope } from '../../lib/koa/envelope.js';
+import { pkg } from './package.js';
 import { withConstantRequestId } from './payloads.js';
 import type { Contestant } from './scenario.js';
 
@@ -69,7 +69,7 @@ export function coreContestants(action: string, data: () => object, xmlSample: s
         createListener: () => {
           const body = data();
           const app = new Koa();
-          app.use(envelope({ hostId: 'bench.example.com' }));
+          app.use(pkg.envelope({ hostId: 'bench.example.com' }));
           app.use((ctx) => {
             ctx.state.action = action;
             ctx.body = body;

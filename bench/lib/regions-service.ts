@@ -3,8 +3,8 @@
  * koaRpc(api) answering the small regions payload, and the check that an answer is that payload.
  */
 import Koa from 'koa';
-import { koaRpc, type RpcApi } from '../../lib/index.js';
-import { envelope } from '../../lib/koa/envelope.js';
+import type { RpcApi } from '../../lib/index.js';
+import { pkg } from './package.js';
 import { describeRegionsData } from './payloads.js';
 
 /** Declare DescribeRegions on `api` and serve it with Koa. */
@@ -12,8 +12,8 @@ export function regionsApp(api: RpcApi<Koa.Context>): Koa {
   const data = describeRegionsData();
   api.action('DescribeRegions', { handler: () => data });
   const app = new Koa();
-  app.use(envelope({ hostId: 'bench.example.com' }));
-  app.use(koaRpc(api));
+  app.use(pkg.envelope({ hostId: 'bench.example.com' }));
+  app.use(pkg.koaRpc(api));
   return app;
 }
 

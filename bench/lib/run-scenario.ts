@@ -2,6 +2,7 @@
  * Running one scenario: start every contestant in its own process, check each answers correctly,
  * warm them up, then measure them in alternating order for several rounds.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContestantServer } from './contestant-server.js';
 import { checkProbe, probe, runLoad, type LoadSettings } from './load.js';
@@ -62,10 +63,10 @@ export interface TargetVerdict {
   readonly contestant: string;
   readonly minRatio: number;
   readonly source: string | undefined;
-  /** Median paired req/s ratio. */
-  readonly ratio: number;
-  /** Median paired CPU efficiency (a cross-check less sensitive to a busy machine). */
+  /** Median paired CPU efficiency: the baseline's server CPU per request ÷ this one's (the figure of record). */
   readonly cpuEfficiency: number;
+  /** Median paired req/s ratio (shown beside it: on 2 cores the load generator can be the bottleneck). */
+  readonly ratio: number;
   readonly met: boolean;
 }
 
@@ -186,6 +187,9 @@ export async function runScenario(loaded: LoadedScenario, settings: RunSettings)
     const servers = await startAll(loaded, prepared.env, settings);
     try {
       const bytes = new Map<string, number>();
+      /** Requests each process served (probe, warm-up, rounds): profiles are summarised per request. */
+      const served = new Map<string, number>(scenario.contestants.map((c) => [c.id, 1]));
+      const count = (id: string, n: number): void => void served.set(id, (served.get(id) ?? 0) + n);
       for (const c of scenario.contestants) {
         const res = await probe(c.request, (servers.get(c.id) as ContestantServer).port);
         const problem = checkProbe(c, res);
@@ -195,7 +199,8 @@ export async function runScenario(loaded: LoadedScenario, settings: RunSettings)
       if (settings.warmupSeconds > 0) {
         settings.log(`[${name}] warming up (${settings.warmupSeconds} s each)`);
         for (const c of scenario.contestants) {
-          await runLoad(c, (servers.get(c.id) as ContestantServer).port, { ...settings, seconds: settings.warmupSeconds, rate: undefined });
+          const warm = await runLoad(c, (servers.get(c.id) as ContestantServer).port, { ...settings, seconds: settings.warmupSeconds, rate: undefined });
+          count(c.id, warm.requests);
         }
       }
       const results = new Map<string, RoundResult[]>(scenario.contestants.map((c) => [c.id, []]));
@@ -205,9 +210,17 @@ export async function runScenario(loaded: LoadedScenario, settings: RunSettings)
           const c = order[position] as Contestant;
           const r = await measure(c, servers.get(c.id) as ContestantServer, settings, round + 1, position);
           (results.get(c.id) as RoundResult[]).push(r);
+          count(c.id, r.requests);
           settings.log(
             `[${name}] round ${round + 1}/${settings.rounds} ${c.id.padEnd(16)} ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms} ms  ${r.cpuMicrosPerReq.toFixed(1)} us CPU/req  server ${(100 * r.serverCoreShare).toFixed(0)}% of a core`,
           );
+        }
+      }
+      if (settings.profileDir !== undefined) {
+        for (const c of scenario.contestants) {
+          const dir = join(settings.profileDir, name, c.id);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, 'requests.txt'), `${served.get(c.id) ?? 0}\n`);
         }
       }
       const contestants = summarise(loaded, results, bytes);
@@ -219,7 +232,7 @@ export async function runScenario(loaded: LoadedScenario, settings: RunSettings)
           source: t.source,
           ratio: c.ratio.median,
           cpuEfficiency: c.cpuEfficiency.median,
-          met: c.ratio.median >= t.minRatio,
+          met: c.cpuEfficiency.median >= t.minRatio,
         };
       });
       return { ...header, contestants, targets };

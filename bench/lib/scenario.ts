@@ -49,7 +49,10 @@ export interface Contestant {
   readonly createListener: (env: Readonly<Record<string, string | undefined>>) => RequestListener | Promise<RequestListener>;
 }
 
-/** A target: `contestant`'s median req/s must be at least `minRatio` of the baseline's. */
+/**
+ * A target: the baseline's server CPU per request ÷ `contestant`'s (median of the paired rounds) must be
+ * at least `minRatio`, i.e. the contestant may cost at most 1/minRatio of the baseline's CPU per request.
+ */
 export interface BenchTarget {
   readonly contestant: string;
   readonly minRatio: number;

@@ -9,5 +9,5 @@ export const scenario = defineScenario({
   title: 'Core envelope, medium payload (DescribeInstances, 200 instances, ~72 KB): bare Koa JSON vs envelope() JSON and XML',
   baseline: 'koa-json',
   contestants: coreContestants('DescribeInstances', () => describeInstancesData(200), '<TagKey>team</TagKey>'),
-  targets: [{ contestant: 'envelope-json', minRatio: 0.9, source: 'issue 2' }],
+  targets: [{ contestant: 'envelope-json', minRatio: 0.9, source: 'issue 11' }],
 });

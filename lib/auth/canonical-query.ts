@@ -57,11 +57,6 @@ function compareUtf16(a: string, b: string): number {
  * namesMayOrderDifferently(['😀', '\uFFFD']);         // true
  */
 export function namesMayOrderDifferently(names: readonly string[]): boolean {
-  return names.some((name) => SURROGATE.test(name));
-}
-
-/** True when some name holds a surrogate (only then can the two orders differ). */
-function anySurrogate(names: readonly string[]): boolean {
   for (let i = 0; i < names.length; i++) if (SURROGATE.test(names[i] as string)) return true;
   return false;
 }
@@ -80,7 +75,7 @@ function isSortedUtf16(names: readonly string[]): boolean {
 function orderedNames(params: ParamMap, exclude: readonly string[], order: NameOrder): string[] {
   const keys = Object.keys(params);
   const names = exclude.length === 0 ? keys : keys.filter((name) => !exclude.includes(name));
-  if (order === 'code-point' && anySurrogate(names)) names.sort(compareCodePoints);
+  if (order === 'code-point' && namesMayOrderDifferently(names)) names.sort(compareCodePoints);
   else if (!isSortedUtf16(names)) names.sort(compareUtf16);
   return names;
 }

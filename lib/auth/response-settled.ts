@@ -5,8 +5,12 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * A function that registers listeners called once when `res` has been sent (`'finish'`: the final
- * status) or its connection closed first (`'close'` without `'finish'`: `undefined`).
+ * A function that registers listeners called once when the exchange of `res` is over: with the final
+ * status when the response was sent in full, or `undefined` when its connection closed first.
+ *
+ * One `'close'` listener is enough: Node emits `'close'` on every `ServerResponse` once it is done,
+ * after `'finish'` for a response sent in full (`writableFinished` is then true), or alone when the
+ * connection went away before.
  *
  * @param res the response to watch
  * @example
@@ -15,15 +19,6 @@ import type { ServerResponse } from 'node:http';
  */
 export function onResponseSettled(res: ServerResponse): (listener: (status: number | undefined) => void) => void {
   return (listener) => {
-    let done = false;
-    const settle = (): void => {
-      if (done) return;
-      done = true;
-      res.off('finish', settle);
-      res.off('close', settle);
-      listener(res.writableFinished ? res.statusCode : undefined);
-    };
-    res.once('finish', settle);
-    res.once('close', settle);
+    res.once('close', () => listener(res.writableFinished ? res.statusCode : undefined));
   };
 }

@@ -17,7 +17,7 @@ import type { Credentials, CredentialsProvider } from './credentials.js';
 import { NonceGuard, type NonceClaim } from './nonce-guard.js';
 import { isWellFormedV1Signature, verifyV1 } from './signature-v1.js';
 import { verifyV3 } from './signature-v3.js';
-import { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp } from './signed-request-fields.js';
+import { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp, type V1Fields, type V3Fields } from './signed-request-fields.js';
 import { checkSignedHeadersV3, type SignedHeadersPolicy } from './signed-headers-v3.js';
 import { DEFAULT_TIMESTAMP_WINDOW_MS, checkTimestamp } from './timestamp.js';
 import { readRoaV1Fields } from './roa-fields.js';
@@ -173,6 +173,169 @@ function resolve(options: SignatureAuthenticatorOptions): ResolvedOptions {
   };
 }
 
+/** Step: the timestamp is well-formed and within the window. */
+function checkRequestTime(o: ResolvedOptions, timestamp: NamedTimestamp): void {
+  const now = o.clock();
+  const check = checkTimestamp(timestamp.value, now, o.windowMs);
+  if (!check.ok) throw timestampError(check, timestamp.name, now, o.windowMs, o.timestampCodes);
+}
+
+/** The provider's answer checked: a usable, active key. */
+function usableCredentials(found: Credentials | undefined | null): Credentials {
+  if (found === undefined || found === null) throw new errors['InvalidAccessKeyId.NotFound']();
+  if (typeof found.secret !== 'string' || found.secret.length === 0) {
+    throw new TypeError('signatureAuthenticator: the credentials provider returned no secret (a non-empty string)');
+  }
+  if (found.state === 'disabled') throw new errors['Forbidden.AccessKeyDisabled']();
+  if (found.state !== 'active') throw new TypeError("signatureAuthenticator: credentials state must be 'active' or 'disabled'");
+  return found;
+}
+
+/** A provider failure as the client sees it: a store outage is ServiceUnavailable, anything else as thrown. */
+function providerFailure(err: unknown): unknown {
+  return !isApiError(err) && isStoreUnavailableError(err) ? new errors.ServiceUnavailable({ cause: err }) : err;
+}
+
+/** Step: the key, looked up once (the provider's promise is the only thing awaited here). */
+async function lookUpCredentials(o: ResolvedOptions, accessKeyId: string, securityToken: string | undefined, signatureVersion: SignatureVersion): Promise<Credentials> {
+  let found: Credentials | undefined;
+  try {
+    found = await o.credentials(accessKeyId, { securityToken, signatureVersion });
+  } catch (err) {
+    throw providerFailure(err);
+  }
+  return usableCredentials(found);
+}
+
+/** Step (V1): `Signature` is the HMAC-SHA1 of the request's string to sign. */
+function checkV1Signature(request: RpcRequest, fields: V1Fields, credentials: Credentials): void {
+  if (!isWellFormedV1Signature(fields.signature)) {
+    throw new errors.IncompleteSignature({ message: 'The request signature does not conform to Aliyun standards: Signature must be the 28-character base64 of an HMAC-SHA1.' });
+  }
+  const verification = verifyV1({ method: request.method, params: request.state.params.all, signature: fields.signature, accessKeySecret: credentials.secret });
+  if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+}
+
+/** Step (V3): the signed headers cover what they must, the body hash and the signature match. */
+function checkV3Signature(o: ResolvedOptions, request: RpcRequest, fields: V3Fields, credentials: Credentials): void {
+  const { authorization } = fields;
+  const policy = checkSignedHeadersV3(authorization.signedHeaders, request.headers, o.policy);
+  if (!policy.ok) {
+    const what = policy.reason === 'unsigned-required' ? 'must be listed in SignedHeaders' : 'are listed in SignedHeaders but absent';
+    throw new errors.IncompleteSignature({
+      message: `The request signature does not conform to Aliyun standards: these headers ${what}: ${policy.headers.join(', ')}.`,
+    });
+  }
+  const body = payloadOf(request);
+  const actualHash = bodyHash(body, authorization.algorithm);
+  // As payloadHashMatches: case-insensitive hex, constant time.
+  const payloadOk = constantTimeEqual(fields.contentSha256.trim().toLowerCase(), actualHash);
+  const verification = verifyV3({
+    method: request.method,
+    path: request.path,
+    query: request.state.params.query,
+    headers: request.headers,
+    // The client signed the header it sent; when that is not the body's hash, the server's own hash
+    // goes into the string to sign shown in the error.
+    hashedPayload: payloadOk ? fields.contentSha256 : actualHash,
+    authorization,
+    accessKeySecret: credentials.secret,
+  });
+  if (!payloadOk || !verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+}
+
+/** Step: a recorded nonce is released again if the exchange ends in a 5xx (the claim itself is awaited by the caller). */
+function releaseOnServerError(o: ResolvedOptions, request: RpcRequest, claim: NonceClaim): void {
+  if (o.releaseOnServerError && request.onSettled !== undefined) {
+    request.onSettled((status) => {
+      if (status !== undefined && status >= 500) void claim.release();
+    });
+  }
+}
+
+/** The caller the handler sees. */
+function callerOf(accessKeyId: string, securityToken: string | undefined, credentials: Credentials, signatureVersion: SignatureVersion): Caller {
+  const caller: { accessKeyId: string; signatureVersion: SignatureVersion; securityToken?: string; principal?: Readonly<Record<string, unknown>> } = {
+    accessKeyId,
+    signatureVersion,
+  };
+  if (securityToken !== undefined) caller.securityToken = securityToken;
+  if (credentials.principal !== undefined) caller.principal = credentials.principal;
+  return caller;
+}
+
+// The two schemes run the steps in the protocol's order; they await only what may really be pending
+// (the provider, the STS hook, the nonce store), each once, and run everything else synchronously.
+
+async function authenticateV1(o: ResolvedOptions, request: RpcRequest): Promise<Caller> {
+  const fields = readV1Fields(request.state.params.all);
+  checkRequestTime(o, fields.timestamp);
+  const { accessKeyId, securityToken } = fields;
+  const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V1');
+  checkV1Signature(request, fields, credentials);
+  if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
+  releaseOnServerError(o, request, await o.nonces.claim(accessKeyId, fields.nonce));
+  return callerOf(accessKeyId, securityToken, credentials, 'V1');
+}
+
+async function authenticateV3(o: ResolvedOptions, request: RpcRequest): Promise<Caller> {
+  const fields = readV3Fields(request.headers, request.state.params.query);
+  checkRequestTime(o, fields.timestamp);
+  const { accessKeyId } = fields.authorization;
+  const { securityToken } = fields;
+  const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V3');
+  checkV3Signature(o, request, fields, credentials);
+  if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V3' });
+  releaseOnServerError(o, request, await o.nonces.claim(accessKeyId, fields.nonce));
+  return callerOf(accessKeyId, securityToken, credentials, 'V3');
+}
+
+/** ROA Signature V1 (`Authorization: acs …`), accepted on ROA routes only (docs/roa.md §Signature V1). */
+async function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest): Promise<Caller> {
+  const fields = readRoaV1Fields(request.headers);
+  checkRequestTime(o, { name: 'Date', value: new Date(fields.dateMs).toISOString() });
+  const { accessKeyId } = fields.authorization;
+  const { securityToken } = fields;
+  const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V1');
+  const verification = verifyRoaV1({
+    method: request.method,
+    path: request.path,
+    query: request.state.params.query,
+    headers: request.headers,
+    body: payloadOf(request),
+    signature: fields.authorization.signature,
+    accessKeySecret: credentials.secret,
+  });
+  if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+  if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
+  releaseOnServerError(o, request, await o.nonces.claim(accessKeyId, fields.nonce));
+  return callerOf(accessKeyId, securityToken, credentials, 'V1');
+}
+
+/** The schemes a request can be signed with: RPC V1 (query), V3 (headers), ROA V1 (`acs` header). */
+type Scheme = SignatureVersion | 'ROA-V1';
+
+/** Step: which scheme the request uses, refused when this service does not accept it. */
+function schemeOf(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Scheme {
+  if (isV3Request(request.headers)) {
+    if (!o.v3) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V3 (ACS3) requests.' });
+    return 'V3';
+  }
+  // A ROA route takes only header signatures: an RPC V1 signature does not cover the path.
+  if (action?.style === 'ROA') {
+    if (!isRoaV1Request(request.headers)) throw new errors.MissingParameter('Authorization');
+    if (!o.v1) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
+    return 'ROA-V1';
+  }
+  if (!o.v1) {
+    if (request.state.params.all.Signature !== undefined) {
+      throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
+    }
+    throw new errors.MissingParameter('Authorization');
+  }
+  return 'V1';
+}
+
 /**
  * The authentication step of the RPC API. Checks, in order (first failure wins):
  *
@@ -198,169 +361,13 @@ function resolve(options: SignatureAuthenticatorOptions): ResolvedOptions {
  */
 export function signatureAuthenticator(options: SignatureAuthenticatorOptions): Authenticator {
   const o = resolve(options);
-
-  function checkTime(timestamp: NamedTimestamp): void {
-    const now = o.clock();
-    const check = checkTimestamp(timestamp.value, now, o.windowMs);
-    if (!check.ok) throw timestampError(check, timestamp.name, now, o.windowMs, o.timestampCodes);
-  }
-
-  /** The provider's answer checked: a usable, active key (one `await` in the caller, none here). */
-  function usable(found: Credentials | undefined | null): Credentials {
-    if (found === undefined || found === null) throw new errors['InvalidAccessKeyId.NotFound']();
-    if (typeof found.secret !== 'string' || found.secret.length === 0) {
-      throw new TypeError('signatureAuthenticator: the credentials provider returned no secret (a non-empty string)');
-    }
-    if (found.state === 'disabled') throw new errors['Forbidden.AccessKeyDisabled']();
-    if (found.state !== 'active') throw new TypeError("signatureAuthenticator: credentials state must be 'active' or 'disabled'");
-    return found;
-  }
-
-  /** A provider failure as the client sees it: a store outage is ServiceUnavailable, anything else as thrown. */
-  function providerFailure(err: unknown): unknown {
-    return !isApiError(err) && isStoreUnavailableError(err) ? new errors.ServiceUnavailable({ cause: err }) : err;
-  }
-
-  /** The caller, after the nonce is claimed; the claim is released if the exchange ends in a 5xx. */
-  function callerOf(
-    request: RpcRequest,
-    claim: NonceClaim,
-    accessKeyId: string,
-    securityToken: string | undefined,
-    credentials: Credentials,
-    signatureVersion: SignatureVersion,
-  ): Caller {
-    if (o.releaseOnServerError && request.onSettled !== undefined) {
-      request.onSettled((status) => {
-        if (status !== undefined && status >= 500) void claim.release();
-      });
-    }
-    const caller: { accessKeyId: string; signatureVersion: SignatureVersion; securityToken?: string; principal?: Readonly<Record<string, unknown>> } = {
-      accessKeyId,
-      signatureVersion,
-    };
-    if (securityToken !== undefined) caller.securityToken = securityToken;
-    if (credentials.principal !== undefined) caller.principal = credentials.principal;
-    return caller;
-  }
-
-  // The async steps below await only what may really be pending (the provider, the STS hook, the nonce
-  // store), each once, in the protocol's order; everything else runs synchronously in between.
-
-  async function authenticateV1(request: RpcRequest): Promise<Caller> {
-    const params = request.state.params.all;
-    const fields = readV1Fields(params);
-    checkTime(fields.timestamp);
-    let found: Credentials | undefined;
-    try {
-      found = await o.credentials(fields.accessKeyId, { securityToken: fields.securityToken, signatureVersion: 'V1' });
-    } catch (err) {
-      throw providerFailure(err);
-    }
-    const credentials = usable(found);
-    if (!isWellFormedV1Signature(fields.signature)) {
-      throw new errors.IncompleteSignature({ message: 'The request signature does not conform to Aliyun standards: Signature must be the 28-character base64 of an HMAC-SHA1.' });
-    }
-    const verification = verifyV1({ method: request.method, params, signature: fields.signature, accessKeySecret: credentials.secret });
-    if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
-    const { accessKeyId, securityToken } = fields;
-    if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
-    const claim = await o.nonces.claim(accessKeyId, fields.nonce);
-    return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V1');
-  }
-
-  async function authenticateV3(request: RpcRequest): Promise<Caller> {
-    const fields = readV3Fields(request.headers, request.state.params.query);
-    const { authorization } = fields;
-    checkTime(fields.timestamp);
-    let found: Credentials | undefined;
-    try {
-      found = await o.credentials(authorization.accessKeyId, { securityToken: fields.securityToken, signatureVersion: 'V3' });
-    } catch (err) {
-      throw providerFailure(err);
-    }
-    const credentials = usable(found);
-    const policy = checkSignedHeadersV3(authorization.signedHeaders, request.headers, o.policy);
-    if (!policy.ok) {
-      const what = policy.reason === 'unsigned-required' ? 'must be listed in SignedHeaders' : 'are listed in SignedHeaders but absent';
-      throw new errors.IncompleteSignature({
-        message: `The request signature does not conform to Aliyun standards: these headers ${what}: ${policy.headers.join(', ')}.`,
-      });
-    }
-    const body = payloadOf(request);
-    const actualHash = bodyHash(body, authorization.algorithm);
-    // As payloadHashMatches: case-insensitive hex, constant time.
-    const payloadOk = constantTimeEqual(fields.contentSha256.trim().toLowerCase(), actualHash);
-    const verification = verifyV3({
-      method: request.method,
-      path: request.path,
-      query: request.state.params.query,
-      headers: request.headers,
-      // The client signed the header it sent; when that is not the body's hash, the server's own hash
-      // goes into the string to sign shown in the error.
-      hashedPayload: payloadOk ? fields.contentSha256 : actualHash,
-      authorization,
-      accessKeySecret: credentials.secret,
-    });
-    if (!payloadOk || !verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
-    const { accessKeyId } = authorization;
-    const { securityToken } = fields;
-    if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V3' });
-    const claim = await o.nonces.claim(accessKeyId, fields.nonce);
-    return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V3');
-  }
-
-  /** ROA Signature V1 (`Authorization: acs …`), accepted on ROA routes only (docs/roa.md §Signature V1). */
-  async function authenticateRoaV1(request: RpcRequest): Promise<Caller> {
-    const fields = readRoaV1Fields(request.headers);
-    const now = o.clock();
-    const check = checkTimestamp(new Date(fields.dateMs).toISOString(), now, o.windowMs);
-    if (!check.ok) throw timestampError(check, 'Date', now, o.windowMs, o.timestampCodes);
-    const { accessKeyId } = fields.authorization;
-    const { securityToken } = fields;
-    let found: Credentials | undefined;
-    try {
-      found = await o.credentials(accessKeyId, { securityToken, signatureVersion: 'V1' });
-    } catch (err) {
-      throw providerFailure(err);
-    }
-    const credentials = usable(found);
-    const verification = verifyRoaV1({
-      method: request.method,
-      path: request.path,
-      query: request.state.params.query,
-      headers: request.headers,
-      body: payloadOf(request),
-      signature: fields.authorization.signature,
-      accessKeySecret: credentials.secret,
-    });
-    if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
-    if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
-    const claim = await o.nonces.claim(accessKeyId, fields.nonce);
-    return callerOf(request, claim, accessKeyId, securityToken, credentials, 'V1');
-  }
-
-  // Not async itself: it hands over the version's own promise (an async wrapper would add turns of the
+  // Not async itself: it hands over the scheme's own promise (an async wrapper would add turns of the
   // event loop); a refusal before that is still a rejected promise, never a synchronous throw.
   return function authenticateSignature(request: RpcRequest, action?: ActionInfo): Promise<Caller> {
     try {
-      if (isV3Request(request.headers)) {
-        if (!o.v3) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V3 (ACS3) requests.' });
-        return authenticateV3(request);
-      }
-      // A ROA route takes only header signatures: an RPC V1 signature does not cover the path.
-      if (action?.style === 'ROA') {
-        if (!isRoaV1Request(request.headers)) throw new errors.MissingParameter('Authorization');
-        if (!o.v1) throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
-        return authenticateRoaV1(request);
-      }
-      if (!o.v1) {
-        if (request.state.params.all.Signature !== undefined) {
-          throw new errors.IncompleteSignature({ message: 'This service does not accept Signature V1 requests; sign with ACS3-HMAC-SHA256.' });
-        }
-        throw new errors.MissingParameter('Authorization');
-      }
-      return authenticateV1(request);
+      const scheme = schemeOf(o, request, action);
+      if (scheme === 'V3') return authenticateV3(o, request);
+      return scheme === 'ROA-V1' ? authenticateRoaV1(o, request) : authenticateV1(o, request);
     } catch (err) {
       return Promise.reject(err);
     }

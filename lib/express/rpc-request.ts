@@ -25,7 +25,10 @@ export function expressRpcRequest(req: Request, res: Response, state: OpenApiSta
     querystring,
     headers: req.headers,
     state,
-    clientIp: req.ip ?? req.socket?.remoteAddress ?? '',
+    // Read only when a step needs it (anonymous throttling): Express's req.ip walks the proxy chain.
+    get clientIp() {
+      return req.ip ?? req.socket?.remoteAddress ?? '';
+    },
     onSettled: onResponseSettled(res),
   };
 }

@@ -37,6 +37,6 @@ export function writeEnvelope(res: Response, exchange: ExpressExchange, rendered
     return;
   }
   res.setHeader('Content-Type', envelope.contentType);
-  res.setHeader('Content-Length', envelope.body.length);
-  res.end(envelope.body);
+  res.setHeader('Content-Length', Buffer.byteLength(envelope.body, 'utf8'));
+  res.end(envelope.body, 'utf8');
 }

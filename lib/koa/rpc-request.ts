@@ -21,7 +21,10 @@ export function koaRpcRequest(ctx: Context, state: OpenApiState): RpcRequest {
     querystring: ctx.querystring,
     headers: ctx.headers,
     state,
-    clientIp: ctx.ip,
+    // Read only when a step needs it (anonymous throttling): Koa's ctx.ip parses X-Forwarded-For.
+    get clientIp() {
+      return ctx.ip;
+    },
     onSettled: onResponseSettled(ctx.res),
   };
 }

@@ -49,8 +49,8 @@ function errorExamples(errors: readonly DeclaredError[]): { json: Record<string,
   for (const error of errors) {
     const input = { requestId: SAMPLE_REQUEST_ID, hostId: SAMPLE_HOST_ID };
     const summary = `${error.code}: ${error.message}`;
-    json[error.code] = { summary, value: JSON.parse(renderError('JSON', error, input).body.toString('utf8')) };
-    xml[error.code] = { summary, value: renderError('XML', error, input).body.toString('utf8') };
+    json[error.code] = { summary, value: JSON.parse(renderError('JSON', error, input).body) };
+    xml[error.code] = { summary, value: renderError('XML', error, input).body };
   }
   return { json, xml };
 }
@@ -124,8 +124,8 @@ export function buildOpenApi(api: OpenApiSource, options: OpenApiOptions): OpenA
         '200': {
           description: `Success (Format=JSON or XML).${action.response === undefined ? ' The response is not declared.' : ''}`,
           content: {
-            'application/json': { schema: ref, example: JSON.parse(renderSuccess('JSON', action.name, SAMPLE_REQUEST_ID, data, 200).body.toString('utf8')) },
-            'text/xml': { schema: ref, example: renderSuccess('XML', action.name, SAMPLE_REQUEST_ID, data, 200).body.toString('utf8') },
+            'application/json': { schema: ref, example: JSON.parse(renderSuccess('JSON', action.name, SAMPLE_REQUEST_ID, data, 200).body) },
+            'text/xml': { schema: ref, example: renderSuccess('XML', action.name, SAMPLE_REQUEST_ID, data, 200).body },
           },
         },
         ...errorResponses(action.errors ?? [], protocol),

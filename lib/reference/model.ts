@@ -76,8 +76,8 @@ export const SAMPLE_REQUEST_ID = '6B1F4C2E-8E45-4A3B-9D1C-2F0E7A5B3C9D';
 export function exampleBodies(action: string, response: StructShape | undefined): ExampleBodies {
   const data = response === undefined ? {} : sampleResponse(response);
   return {
-    json: renderSuccess('JSON', action, SAMPLE_REQUEST_ID, data, 200).body.toString('utf8'),
-    xml: renderSuccess('XML', action, SAMPLE_REQUEST_ID, data, 200).body.toString('utf8'),
+    json: renderSuccess('JSON', action, SAMPLE_REQUEST_ID, data, 200).body,
+    xml: renderSuccess('XML', action, SAMPLE_REQUEST_ID, data, 200).body,
   };
 }
 

@@ -38,7 +38,7 @@ export function expressRoa(api: RoaApi<ExpressRpcContext>): RequestHandler {
       });
       const envelope =
         outcome.data === undefined
-          ? { status: outcome.status, contentType: '', body: Buffer.alloc(0) }
+          ? { status: outcome.status, contentType: '', body: '' }
           : renderRoaSuccess(state.format, outcome.action, outcome.data, outcome.status, { requestId: state.requestId, requestIdKey: outcome.requestIdKey });
       writeEnvelope(res, exchangeOf(res)!, { envelope, headers: undefined, report: undefined });
     };

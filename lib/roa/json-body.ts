@@ -5,7 +5,7 @@
  */
 import { errors } from '../core/errors/index.js';
 import { issueError } from '../rpc/api.js';
-import { defaultOf } from '../rpc/params/compile.js';
+import { defaultOf } from '../rpc/params/builders.js';
 import type { Declaration, ParamIssue, ParamSpec, Presence } from '../rpc/params/spec.js';
 
 type AnySpec = ParamSpec<unknown, Presence>;

@@ -43,7 +43,7 @@ export function renderRoaSuccess(
     const first: Array<readonly [string, string]> = requestIdKey === undefined || isArray ? [] : [[requestIdKey, requestId]];
     text = writeXmlDocument(successRoot(action), first, isArray ? { [ITEM]: data } : withoutKey(data, requestIdKey));
   }
-  return { status, contentType: CONTENT_TYPES[format], body: Buffer.from(text, 'utf8') };
+  return { status, contentType: CONTENT_TYPES[format], body: text };
 }
 
 function withoutKey(data: object, key: string | undefined): object {

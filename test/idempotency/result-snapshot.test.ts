@@ -14,7 +14,7 @@ const ID = '0C1B2A39-4857-6E5D-7C8B-9A0F1E2D3C4B';
 function rendered(data: object): string[] {
   return (['JSON', 'XML'] as const).map((format) => {
     try {
-      return renderSuccess(format, 'CreateThing', ID, data, 200).body.toString('utf8');
+      return renderSuccess(format, 'CreateThing', ID, data, 200).body;
     } catch (error) {
       return `throws ${(error as Error).name}: ${(error as Error).message}`;
     }

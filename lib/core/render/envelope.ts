@@ -21,7 +21,11 @@ export const CONTENT_TYPES: Readonly<Record<Format, string>> = Object.freeze({
 export interface RenderedEnvelope {
   readonly status: number;
   readonly contentType: string;
-  readonly body: Buffer;
+  /**
+   * The document, as text: the adapters hand it to Node, which encodes it as UTF-8 while writing it
+   * (as bare Koa and Express do with their string bodies), instead of a copy into a Buffer first.
+   */
+  readonly body: string;
 }
 
 /** Fields reserved by the error envelope: error data cannot replace them. */
@@ -50,7 +54,7 @@ export function renderSuccess(format: Format, action: string | undefined, reques
     format === 'JSON'
       ? writeObject(body, 0, `"RequestId":${JSON.stringify(requestId)}`)
       : writeXmlDocument(successRoot(action), [['RequestId', requestId]], body);
-  return { status, contentType: CONTENT_TYPES[format], body: Buffer.from(text, 'utf8') };
+  return { status, contentType: CONTENT_TYPES[format], body: text };
 }
 
 /** The envelope's RequestId wins over a `RequestId` in the handler's data. */
@@ -101,5 +105,5 @@ export function renderError(format: Format, error: ApiErrorLike, input: ErrorEnv
   } else {
     text = writeXmlDocument('Error', fields, data);
   }
-  return { status: error.status, contentType: CONTENT_TYPES[format], body: Buffer.from(text, 'utf8') };
+  return { status: error.status, contentType: CONTENT_TYPES[format], body: text };
 }

@@ -16,8 +16,3 @@ export function formatDate(date: Date): string {
   // toISOString gives YYYY-MM-DDThh:mm:ss.sssZ (or a ±YYYYYY year); drop the fraction.
   return `${iso.slice(0, iso.length - 5)}Z`;
 }
-
-/** True for values that render as nothing (omitted in XML, and in JSON objects). */
-export function isAbsent(value: unknown): boolean {
-  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
-}

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench:inprocess [-- <scenario> ...]`: every HTTP scenario's contestants (the same
+ * listeners, built from dist/, the same requests) driven in this one process through Node's own
+ * `IncomingMessage` / `ServerResponse` on an in-memory socket that discards what is written. No
+ * kernel, no load generator: what is left is the JavaScript cost of a request (Node's HTTP
+ * response code, the framework, the package, GC), which a busy shared machine distorts far less
+ * than the HTTP run. Each contestant runs one batch per round, in turn; the table gives the median
+ * CPU µs per request over the rounds and the median paired ratio to the baseline.
+ *
+ *   npm run bench:inprocess -- auth-signed protection       # INPROCESS_ROUNDS (9), INPROCESS_BATCH (2000)
+ *   INPROCESS_ONLY=signed-v1 npx tsx --cpu-prof bench/inprocess.ts auth-signed   # the baseline and one contestant, profiled
+ *
+ * It does not replace `npm run bench` (socket writes and parsing the request bytes are left out),
+ * it isolates the part of the cost this package controls.
+ */
+import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
+import { Duplex } from 'node:stream';
+import { ensureBuiltPackage } from './lib/build-check.js';
+import { listScenarios } from './lib/load-scenarios.js';
+import { positiveIntegerFromEnv } from './lib/env.js';
+import { median } from './lib/stats.js';
+import { formatTable } from './lib/table.js';
+import { ScenarioUnavailable, type BenchRequest, type Contestant } from './lib/scenario.js';
+
+/** A socket that accepts and discards every write and never yields data. */
+class NullSocket extends Duplex {
+  readonly remoteAddress = '127.0.0.1';
+  readonly remotePort = 40000;
+  override _read(): void {}
+  override _write(_chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    callback();
+  }
+  override _writev(_chunks: unknown, callback: (error?: Error | null) => void): void {
+    callback();
+  }
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+}
+
+const socket = new NullSocket();
+socket.setMaxListeners(0);
+
+/** Serve one request with `listener`; resolves with the status once the response has finished. */
+function serve(listener: RequestListener, request: BenchRequest): Promise<number> {
+  const req = new IncomingMessage(socket as never);
+  req.method = request.method ?? 'GET';
+  req.url = request.path;
+  req.httpVersion = '1.1';
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = 1;
+  const headers: Record<string, string> = { host: '127.0.0.1', connection: 'keep-alive', ...request.headers };
+  if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+  req.headers = headers;
+  if (request.body !== undefined) req.push(Buffer.from(request.body));
+  req.push(null);
+  const res = new ServerResponse(req);
+  res.assignSocket(socket as never);
+  return new Promise((resolve, reject) => {
+    res.once('finish', () => {
+      res.detachSocket(socket as never);
+      resolve(res.statusCode);
+    });
+    res.once('error', reject);
+    listener(req, res);
+  });
+}
+
+interface Entry {
+  readonly contestant: Contestant;
+  readonly listener: RequestListener;
+  readonly micros: number[];
+}
+
+async function batch(entry: Entry, size: number): Promise<number> {
+  const next = entry.contestant.nextRequest;
+  const requests = Array.from({ length: size }, () => (next === undefined ? entry.contestant.request : next()));
+  const expected = entry.contestant.expect?.status ?? 200;
+  const before = process.cpuUsage();
+  for (const request of requests) {
+    const status = await serve(entry.listener, request);
+    if (status !== expected) throw new Error(`${entry.contestant.id}: status ${status}, expected ${expected}`);
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / size;
+}
+
+async function main(): Promise<void> {
+  process.env.BENCH_POOL_SIZE = '0'; // batches are signed before they are timed; no pool kept in this heap
+  ensureBuiltPackage((line) => console.error(line));
+  const rounds = positiveIntegerFromEnv('INPROCESS_ROUNDS', 9, 200);
+  const size = positiveIntegerFromEnv('INPROCESS_BATCH', 2000, 100_000);
+  for (const loaded of listScenarios(process.argv.slice(2))) {
+    const { scenario } = loaded;
+    let prepared;
+    try {
+      prepared = scenario.prepare === undefined ? {} : await scenario.prepare();
+    } catch (err) {
+      if (err instanceof ScenarioUnavailable) {
+        console.log(`== ${loaded.name}: skipped: ${err.message}\n`);
+        continue;
+      }
+      throw err;
+    }
+    try {
+      const env = { ...process.env, ...prepared.env };
+      const entries: Entry[] = [];
+      const only = (process.env.INPROCESS_ONLY ?? '').split(',').filter((id) => id !== '');
+      const chosen = scenario.contestants.filter((c) => only.length === 0 || c.id === scenario.baseline || only.includes(c.id));
+      for (const contestant of chosen) entries.push({ contestant, listener: await contestant.createListener(env), micros: [] });
+      for (const entry of entries) await batch(entry, Math.min(size, 500)); // warm-up
+      for (let round = 0; round < rounds; round++) {
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[(i + round) % entries.length] as Entry;
+          entry.micros.push(await batch(entry, size));
+        }
+      }
+      const base = entries.find((e) => e.contestant.id === scenario.baseline) as Entry;
+      const rows = [['contestant', 'CPU µs/req median [min-max]', 'CPU eff. x base', 'extra µs/req', 'target']];
+      for (const entry of entries) {
+        const ratios = entry.micros.map((m, r) => (base.micros[r] as number) / m);
+        const target = scenario.targets?.find((t) => t.contestant === entry.contestant.id);
+        const eff = median(ratios);
+        rows.push([
+          `${entry.contestant.id}${entry === base ? ' (base)' : ''}`,
+          `${median(entry.micros).toFixed(1)} [${Math.min(...entry.micros).toFixed(1)}-${Math.max(...entry.micros).toFixed(1)}]`,
+          entry === base ? '1.00' : eff.toFixed(2),
+          entry === base ? '' : (median(entry.micros) - median(base.micros)).toFixed(1),
+          target === undefined ? '' : `>= ${target.minRatio.toFixed(2)} ${eff >= target.minRatio ? 'MET' : 'MISSED'}`,
+        ]);
+      }
+      console.log(`== ${loaded.name} (in process, ${rounds} rounds x ${size} requests): ${scenario.title}\n${formatTable(rows)}\n`);
+    } finally {
+      await prepared.close?.();
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
