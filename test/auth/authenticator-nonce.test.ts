@@ -76,7 +76,7 @@ describe('auth/authenticator nonces', () => {
     assertOk(await sendV1(service, signedV1(withNonce(commonV1('DescribeRegions', 'mock-ak', NOW), longNonce), 'mock-secret-Zq7')), 'mock-ak');
     assert.equal(store.calls.length, 1);
     const call = store.calls[0] as { key: string; ttlMs: number };
-    assert.match(call.key, /^nonce:[A-Za-z0-9_-]{43}$/);
+    assert.match(call.key, /^nonce:\{ak:mock-ak\}[A-Za-z0-9_-]{43}$/); // the caller's hash tag, then the digest
     assert.equal(call.ttlMs, 31 * 60_000);
     const guard = new NonceGuard({ store, ttlMs: 1000 });
     assert.equal(guard.keyOf('mock-ak', longNonce), call.key);
