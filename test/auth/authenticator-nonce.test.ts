@@ -84,7 +84,7 @@ describe('auth/authenticator nonces', () => {
     assert.notEqual(guard.keyOf('ab', 'c'), guard.keyOf('a', 'bc'));
     const prefixed = authService(NOW, { nonceStore: store, nonceKeyPrefix: 'svc1:n:' });
     assertOk(await sendV1(prefixed, signed('DescribeRegions')), 'mock-ak');
-    assert.match(store.calls.at(-1)?.key ?? '', /^svc1:n:[A-Za-z0-9_-]{43}$/);
+    assert.match(store.calls.at(-1)?.key ?? '', /^svc1:n:\{ak:mock-ak\}[A-Za-z0-9_-]{43}$/);
   });
 
   it('a failed check never records the nonce: the corrected request with the same nonce is served', async () => {
