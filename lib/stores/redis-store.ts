@@ -8,7 +8,7 @@ import { evalScript, integerReply, optionalString, runRedisOperation, type Send 
 export interface RedisStoreOptions {
   /**
    * A connected `ioredis` client (v5+, `Redis` or `Cluster`) or a `redis` (node-redis v4-v6)
-   * client on which `connect()` was called. Detected by shape; neither package is imported.
+   * client or cluster (`createCluster`) on which `connect()` was called. Detected by shape; neither package is imported.
    * The store never closes it. Add your own `'error'` listener to log connection problems (the
    * store adds a silent one so that a lost connection can never crash the process).
    */

@@ -1,7 +1,7 @@
 /**
  * RedisStore, throttling (with the nonce in the same script) and ClientToken idempotency on a real
  * Redis Cluster (three masters with a replica each, test/support/redis-cluster.ts) through ioredis
- * `Cluster`: the Store contract, keys spread over the masters, the caller's nonce and counters in
+ * `Cluster` and node-redis `createCluster`: the Store contract, keys spread over the masters, the caller's nonce and counters in
  * one slot, exact counts, one run per ClientToken.
  */
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import request from 'supertest';
 import { Cluster } from 'ioredis';
+import { createCluster } from 'redis';
 import {
   clientTokenGuard,
   createRpcApi,
@@ -18,6 +19,7 @@ import {
   rateLimitThrottler,
   RedisStore,
   signatureAuthenticator,
+  type RedisClientLike,
   staticCredentials,
 } from '../../lib/index.js';
 import { readError } from '../support/http.js';
@@ -26,46 +28,92 @@ import { TWO_INSTANCE_KEYS, TWO_INSTANCE_VERSION } from '../support/two-instance
 import { signedQuery } from '../support/two-instances.js';
 import { storeContract } from './store-contract.js';
 
-describe('Redis Cluster (ioredis Cluster)', function () {
+/** How a test makes, uses and closes cluster clients of one library. */
+interface ClusterKit {
+  readonly library: string;
+  connect(cluster: RedisCluster): Promise<RedisClientLike>;
+  close(client: RedisClientLike): Promise<void>;
+}
+
+const KITS: readonly ClusterKit[] = [
+  {
+    library: 'ioredis Cluster',
+    async connect(cluster) {
+      const client = new Cluster([...cluster.startupNodes]);
+      client.on('error', () => undefined);
+      await client.call('PING', []);
+      return client;
+    },
+    async close(client) {
+      (client as Cluster).disconnect();
+    },
+  },
+  {
+    library: 'node-redis createCluster',
+    async connect(cluster) {
+      const client = createCluster({ rootNodes: cluster.urls.map((url) => ({ url })) });
+      client.on('error', () => undefined);
+      await client.connect();
+      return client as unknown as RedisClientLike;
+    },
+    async close(client) {
+      await (client as unknown as ReturnType<typeof createCluster>).close();
+    },
+  },
+];
+
+describe('Redis Cluster', function () {
   this.timeout(60_000);
   let cluster: RedisCluster;
-  const clients: Cluster[] = [];
-  let stores: RedisStore[] = [];
-
-  const connect = async (): Promise<Cluster> => {
-    const client = new Cluster([...cluster.startupNodes]);
-    client.on('error', () => undefined);
-    clients.push(client);
-    await client.call('PING', []);
-    return client;
-  };
 
   before(async function () {
     this.timeout(120_000);
     requireRedisCluster(this);
     cluster = await startRedisCluster();
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('keys of different callers spread over the masters; one caller\'s nonces and counters share a slot', async () => {
+    const client = new Cluster([...cluster.startupNodes]);
+    client.on('error', () => undefined);
+    try {
+      const slotOf = async (key: string): Promise<number> => Number(await client.call('CLUSTER', ['KEYSLOT', key]));
+      const slots = new Set<number>();
+      for (let i = 0; i < 30; i++) slots.add(await slotOf(`aom:nonce:{ak:caller-${i}}digest`));
+      const ranges = (await client.call('CLUSTER', ['SLOTS'])) as Array<[number, number, ...unknown[]]>;
+      const mastersHit = new Set([...slots].map((slot) => ranges.findIndex(([from, to]) => slot >= from && slot <= to)));
+      assert.equal(mastersHit.size, 3, 'thirty callers land on every master');
+      assert.equal(await slotOf('aom:nonce:{ak:a1}xyz'), await slotOf('aom:throttle:{ak:a1}:RunInstances'));
+      assert.equal(await slotOf('aom:throttle:{ak:a1}'), await slotOf('aom:throttle:{ak:a1}:RunInstances'));
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  for (const kit of KITS) describe(`with ${kit.library}`, () => clusterCases(kit, () => cluster));
+});
+
+function clusterCases(kit: ClusterKit, cluster: () => RedisCluster): void {
+  const clients: RedisClientLike[] = [];
+  let stores: RedisStore[] = [];
+  const connect = async (): Promise<RedisClientLike> => {
+    const client = await kit.connect(cluster());
+    clients.push(client);
+    return client;
+  };
+  before(async function () {
+    if (cluster() === undefined) this.skip(); // the outer before skipped (no redis-server / redis-cli) or failed
     const prefix = `contract-${randomUUID()}:`;
     stores = [new RedisStore({ client: await connect(), prefix }), new RedisStore({ client: await connect(), prefix })];
   });
   after(async () => {
-    for (const client of clients) client.disconnect();
-    await cluster?.stop();
+    await Promise.all(clients.map((client) => kit.close(client)));
   });
 
-  describe('RedisStore: the Store contract on two Cluster clients', () => {
+  describe('RedisStore: the Store contract on two cluster clients', () => {
     storeContract({ stores: () => stores, propertyRuns: 20 });
-  });
-
-  it('keys of different callers spread over the masters; one caller\'s nonces and counters share a slot', async () => {
-    const client = clients[0] as Cluster;
-    const slotOf = async (key: string): Promise<number> => Number(await client.call('CLUSTER', ['KEYSLOT', key]));
-    const slots = new Set<number>();
-    for (let i = 0; i < 30; i++) slots.add(await slotOf(`aom:nonce:{ak:caller-${i}}digest`));
-    const ranges = (await client.call('CLUSTER', ['SLOTS'])) as Array<[number, number, ...unknown[]]>;
-    const mastersHit = new Set([...slots].map((slot) => ranges.findIndex(([from, to]) => slot >= from && slot <= to)));
-    assert.equal(mastersHit.size, 3, 'thirty callers land on every master');
-    assert.equal(await slotOf('aom:nonce:{ak:a1}xyz'), await slotOf('aom:throttle:{ak:a1}:RunInstances'));
-    assert.equal(await slotOf('aom:throttle:{ak:a1}'), await slotOf('aom:throttle:{ak:a1}:RunInstances'));
   });
 
   it('over HTTP: nonce + per-Action + per-caller counts in one script, exact across two clients; replays refused; one run per ClientToken', async () => {
@@ -112,4 +160,4 @@ describe('Redis Cluster (ioredis Cluster)', function () {
     assert.equal(await send(0, signedQuery('CreateThing', { Name: 'y' })), '200');
     assert.equal(await send(1, signedQuery('CreateThing', { Name: 'z' })), '400 Throttling');
   });
-});
+}
