@@ -2,6 +2,10 @@
  * Several processes of the ECS example on one port, sharing Redis: `npm run start:cluster`.
  *
  *   REDIS_URL=redis://127.0.0.1:6379 WORKERS=4 npm run start:cluster
+ *   REDIS_CLUSTER=redis://127.0.0.1:7000,redis://127.0.0.1:7001 npm run start:cluster   # a Redis Cluster
+ *
+ * `REDIS_CLUSTER` lists nodes of a Redis Cluster (any of them; the client discovers the rest) and
+ * takes the place of `REDIS_URL`: the state then lives in the cluster (docs/scaling.md).
  *
  * The primary forks `WORKERS` (default 2) worker processes with node:cluster; the workers share the
  * port and each serves the whole API. Because nonces, throttling counters, ClientTokens and the
@@ -52,7 +56,8 @@ async function primary(config: EcsConfig): Promise<void> {
     fail(
       'REDIS_URL is not set. Workers keep nonces, throttling counters, ClientTokens and instances in Redis so that they ' +
         'behave as one service; without it each would have its own memory. Start Redis and run e.g. ' +
-        'REDIS_URL=redis://127.0.0.1:6379 npm run start:cluster (or use npm start for one process).',
+        'REDIS_URL=redis://127.0.0.1:6379 npm run start:cluster, REDIS_CLUSTER=redis://127.0.0.1:7000,redis://127.0.0.1:7001 ' +
+        'for a Redis Cluster (or use npm start for one process).',
     );
   }
   // Check Redis once here: a clear message beats N workers failing the same way.
@@ -127,8 +132,22 @@ async function worker(config: EcsConfig): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+/** `REDIS_CLUSTER` (a comma-separated list of node URLs) becomes the state's Redis; workers inherit it. */
+function useRedisCluster(env: NodeJS.ProcessEnv): void {
+  const list = env.REDIS_CLUSTER?.trim();
+  if (list === undefined || list === '') return;
+  const urls = list.split(',').map((url) => url.trim());
+  if (urls.some((url) => !/^rediss?:\/\/[^,\s]+$/.test(url))) {
+    fail('REDIS_CLUSTER must list node URLs separated by commas, e.g. redis://127.0.0.1:7000,redis://127.0.0.1:7001');
+  }
+  if (env.REDIS_URL !== undefined && env.REDIS_URL !== '' && env.REDIS_URL !== urls.join(',')) fail('set REDIS_URL or REDIS_CLUSTER, not both');
+  // A comma makes openState() connect a Cluster client (one node is enough to discover the rest).
+  env.REDIS_URL = urls.length === 1 ? `${urls[0]},` : urls.join(',');
+}
+
 let config: EcsConfig;
 try {
+  useRedisCluster(process.env);
   config = loadConfig();
 } catch (err) {
   fail((err as Error).message);

@@ -6,12 +6,31 @@ import { errors } from '../core/errors/index.js';
 import { digest } from './digests.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
 import type { Store } from '../stores/store.js';
+import { hashTag } from '../stores/hash-tag.js';
 
 /** A claimed nonce; `release()` forgets it again (used when the request ends in a 5xx). */
 export interface NonceClaim {
   /** Removes the entry if it is still the one this claim wrote. Never rejects. */
   release(): Promise<void>;
 }
+
+/** A nonce as the guard would record it: `setIfAbsent(key, value, ttlMs)` on `store`. */
+export interface NonceRecord {
+  readonly store: Store;
+  /** The key in the store (the store's own prefix not included). */
+  readonly key: string;
+  readonly value: string;
+  readonly ttlMs: number;
+}
+
+/**
+ * Records a nonce together with other work in one round trip (the throttler counting the request in
+ * the same Redis script), with `setIfAbsent`'s semantics: resolves `'recorded'` when this call
+ * created the entry, `'used'` when it existed, and rejects as the store would. Returns `undefined`
+ * when it cannot take this nonce (another store, keys in different Cluster slots): the guard then
+ * records it alone.
+ */
+export type NonceRecorder = (nonce: NonceRecord) => Promise<'recorded' | 'used'> | undefined;
 
 /** Options of {@link NonceGuard}. */
 export interface NonceGuardOptions {
@@ -29,8 +48,9 @@ const PROCESS_TAG = crypto.randomBytes(9).toString('base64url');
 /**
  * Claims nonces in a {@link Store} with an atomic set-if-absent.
  *
- * Keys are `prefix + base64url(SHA-256(AccessKeyId, nonce))`: fixed length however long the nonce,
- * no separator ambiguity, and nonces are scoped per AccessKeyId (two callers that happen to pick the
+ * Keys are `prefix + {ak:<AccessKeyId>} + base64url(SHA-256(AccessKeyId, nonce))`: bounded length
+ * however long the nonce, no separator ambiguity, the caller's hash tag (a Redis Cluster keeps a
+ * caller's nonces and throttling counters in one slot, docs/scaling.md), and nonces are scoped per AccessKeyId (two callers that happen to pick the
  * same nonce, as aliyun-sdk's millisecond-based ones can, do not collide). Each entry's value is a
  * token unique to the claim, so `release()` cannot delete a later claim of the same nonce.
  *
@@ -58,10 +78,10 @@ export class NonceGuard {
    * The store key of a nonce.
    *
    * @example
-   * guard.keyOf('ak', 'n1'); // 'nonce:Xb3…' (43 base64url characters after the prefix)
+   * guard.keyOf('ak', 'n1'); // 'nonce:{ak:ak}Xb3…' (43 base64url characters after the tag)
    */
   keyOf(accessKeyId: string, nonce: string): string {
-    return this.#prefix + digest('sha256', `${accessKeyId.length}:${accessKeyId}${nonce}`, 'base64url');
+    return this.#prefix + hashTag(`ak:${accessKeyId}`) + digest('sha256', `${accessKeyId.length}:${accessKeyId}${nonce}`, 'base64url');
   }
 
   /**
@@ -69,15 +89,19 @@ export class NonceGuard {
    * `ServiceUnavailable` (503) when the store cannot answer (fail closed: a request whose nonce
    * cannot be recorded is not served). Other store failures (bugs) are rethrown.
    *
+   * With a `recorder` (the throttler's, see `signatureAuthenticator({ combineWithThrottle })`), the
+   * nonce is recorded by it, in the same round trip as the request's throttling count.
+   *
    * @example
    * await guard.claim(caller.accessKeyId, nonce);
    */
-  async claim(accessKeyId: string, nonce: string): Promise<NonceClaim> {
+  async claim(accessKeyId: string, nonce: string, recorder?: NonceRecorder): Promise<NonceClaim> {
     const key = this.keyOf(accessKeyId, nonce);
     const token = `${PROCESS_TAG}.${(this.#counter = (this.#counter + 1) % Number.MAX_SAFE_INTEGER)}`;
     let created: boolean;
     try {
-      created = await this.#store.setIfAbsent(key, token, this.#ttlMs);
+      const combined = recorder?.({ store: this.#store, key, value: token, ttlMs: this.#ttlMs });
+      created = combined === undefined ? await this.#store.setIfAbsent(key, token, this.#ttlMs) : (await combined) === 'recorded';
     } catch (err) {
       if (isStoreUnavailableError(err)) throw new errors.ServiceUnavailable({ cause: err });
       throw err;

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, isApiError } from '../core/errors/index.js';
 import { isFormRequest } from '../core/exchange.js';
-import type { ActionInfo, Authenticator, Caller, RpcRequest } from '../rpc/pipeline.js';
+import type { ActionInfo, Authenticator, Caller, RpcRequest, Throttler } from '../rpc/pipeline.js';
 import { MemoryStore } from '../stores/memory-store.js';
 import type { Store } from '../stores/store.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
@@ -14,7 +14,8 @@ import { hashHexV3, type V3Algorithm } from './algorithms-v3.js';
 import { constantTimeEqual } from './constant-time.js';
 import { signatureDoesNotMatch, timestampError, type TimestampErrorCodes } from './authentication-errors.js';
 import type { Credentials, CredentialsProvider } from './credentials.js';
-import { NonceGuard, type NonceClaim } from './nonce-guard.js';
+import { NonceGuard, type NonceClaim, type NonceRecorder } from './nonce-guard.js';
+import { nonceRecorderSourceOf, type NonceRecorderSource } from '../throttle/combined-nonce.js';
 import { isWellFormedV1Signature, verifyV1 } from './signature-v1.js';
 import { verifyV3 } from './signature-v3.js';
 import { isV3Request, readV1Fields, readV3Fields, type NamedTimestamp, type V1Fields, type V3Fields } from './signed-request-fields.js';
@@ -78,6 +79,19 @@ export interface SignatureAuthenticatorOptions {
   releaseNonceOnServerError?: boolean;
   /** Which headers a V3 signature must cover. Default: see `checkSignedHeadersV3`. */
   signedHeadersPolicy?: SignedHeadersPolicy;
+  /**
+   * The throttler of the same `createRpcApi({ throttle })`. When it counts in Redis on the client of
+   * `nonceStore` (a `RedisStore`), a known Action's nonce and its throttling count go in one Lua
+   * script: one round trip instead of two, with the same answers
+   * (docs/throttling-and-idempotency.md#one-round-trip). Pass only the throttler that the API runs
+   * after this authenticator; otherwise the counts it takes early are given back when the request ends.
+   *
+   * @example
+   * const throttle = rateLimitThrottler({ limit, redis });
+   * const authenticate = signatureAuthenticator({ credentials, nonceStore: new RedisStore({ client: redis }), combineWithThrottle: throttle });
+   * createRpcApi({ version, authenticate, throttle });
+   */
+  combineWithThrottle?: Throttler;
 }
 
 /**
@@ -139,6 +153,7 @@ interface ResolvedOptions {
   readonly timestampCodes: TimestampErrorCodes;
   readonly releaseOnServerError: boolean;
   readonly policy: SignedHeadersPolicy | undefined;
+  readonly recorders: NonceRecorderSource | undefined;
 }
 
 function resolve(options: SignatureAuthenticatorOptions): ResolvedOptions {
@@ -170,6 +185,7 @@ function resolve(options: SignatureAuthenticatorOptions): ResolvedOptions {
     timestampCodes: codes,
     releaseOnServerError: options.releaseNonceOnServerError ?? true,
     policy: options.signedHeadersPolicy,
+    recorders: nonceRecorderSourceOf(options.combineWithThrottle),
   };
 }
 
@@ -253,6 +269,13 @@ function releaseOnServerError(o: ResolvedOptions, request: RpcRequest, claim: No
   }
 }
 
+/** Step: the nonce is recorded (with the throttling count when combined), then the caller is returned. */
+async function claimed(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined, caller: Caller, nonce: string): Promise<Caller> {
+  const recorder: NonceRecorder | undefined = action?.known === true ? o.recorders?.(request, { caller, action: action.name }) : undefined;
+  releaseOnServerError(o, request, await o.nonces.claim(caller.accessKeyId, nonce, recorder));
+  return caller;
+}
+
 /** The caller the handler sees. */
 function callerOf(accessKeyId: string, securityToken: string | undefined, credentials: Credentials, signatureVersion: SignatureVersion): Caller {
   const caller: { accessKeyId: string; signatureVersion: SignatureVersion; securityToken?: string; principal?: Readonly<Record<string, unknown>> } = {
@@ -267,18 +290,17 @@ function callerOf(accessKeyId: string, securityToken: string | undefined, creden
 // The two schemes run the steps in the protocol's order; they await only what may really be pending
 // (the provider, the STS hook, the nonce store), each once, and run everything else synchronously.
 
-async function authenticateV1(o: ResolvedOptions, request: RpcRequest): Promise<Caller> {
+async function authenticateV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
   const fields = readV1Fields(request.state.params.all);
   checkRequestTime(o, fields.timestamp);
   const { accessKeyId, securityToken } = fields;
   const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V1');
   checkV1Signature(request, fields, credentials);
   if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
-  releaseOnServerError(o, request, await o.nonces.claim(accessKeyId, fields.nonce));
-  return callerOf(accessKeyId, securityToken, credentials, 'V1');
+  return claimed(o, request, action, callerOf(accessKeyId, securityToken, credentials, 'V1'), fields.nonce);
 }
 
-async function authenticateV3(o: ResolvedOptions, request: RpcRequest): Promise<Caller> {
+async function authenticateV3(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
   const fields = readV3Fields(request.headers, request.state.params.query);
   checkRequestTime(o, fields.timestamp);
   const { accessKeyId } = fields.authorization;
@@ -286,12 +308,11 @@ async function authenticateV3(o: ResolvedOptions, request: RpcRequest): Promise<
   const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V3');
   checkV3Signature(o, request, fields, credentials);
   if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V3' });
-  releaseOnServerError(o, request, await o.nonces.claim(accessKeyId, fields.nonce));
-  return callerOf(accessKeyId, securityToken, credentials, 'V3');
+  return claimed(o, request, action, callerOf(accessKeyId, securityToken, credentials, 'V3'), fields.nonce);
 }
 
 /** ROA Signature V1 (`Authorization: acs …`), accepted on ROA routes only (docs/roa.md §Signature V1). */
-async function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest): Promise<Caller> {
+async function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
   const fields = readRoaV1Fields(request.headers);
   checkRequestTime(o, { name: 'Date', value: new Date(fields.dateMs).toISOString() });
   const { accessKeyId } = fields.authorization;
@@ -308,8 +329,7 @@ async function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest): Promi
   });
   if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
   if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
-  releaseOnServerError(o, request, await o.nonces.claim(accessKeyId, fields.nonce));
-  return callerOf(accessKeyId, securityToken, credentials, 'V1');
+  return claimed(o, request, action, callerOf(accessKeyId, securityToken, credentials, 'V1'), fields.nonce);
 }
 
 /** The schemes a request can be signed with: RPC V1 (query), V3 (headers), ROA V1 (`acs` header). */
@@ -366,8 +386,8 @@ export function signatureAuthenticator(options: SignatureAuthenticatorOptions): 
   return function authenticateSignature(request: RpcRequest, action?: ActionInfo): Promise<Caller> {
     try {
       const scheme = schemeOf(o, request, action);
-      if (scheme === 'V3') return authenticateV3(o, request);
-      return scheme === 'ROA-V1' ? authenticateRoaV1(o, request) : authenticateV1(o, request);
+      if (scheme === 'V3') return authenticateV3(o, request, action);
+      return scheme === 'ROA-V1' ? authenticateRoaV1(o, request, action) : authenticateV1(o, request, action);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -10,7 +10,7 @@
 export type { Store } from './store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';
-export type { IoRedisLikeClient, NodeRedisLikeClient, RedisClientLike } from './redis-connection.js';
+export type { IoRedisLikeClient, NodeRedisClusterLikeClient, NodeRedisLikeClient, RedisClientLike } from './redis-connection.js';
 export {
   StoreUnavailableError,
   isStoreUnavailableError,

@@ -26,8 +26,19 @@ export interface NodeRedisLikeClient {
   on(event: string, listener: Listener): unknown;
 }
 
-/** Either supported Redis client. */
-export type RedisClientLike = IoRedisLikeClient | NodeRedisLikeClient;
+/** The parts of a node-redis cluster client (`createCluster`, v5 or v6) that the store uses. */
+export interface NodeRedisClusterLikeClient {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  /** Its shards: how a cluster client is told apart from a single one. */
+  readonly masters: readonly unknown[];
+  /** Routed by `firstKey` to the master of its slot. */
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): PromiseLike<unknown>;
+  on(event: string, listener: Listener): unknown;
+}
+
+/** Any supported Redis client. */
+export type RedisClientLike = IoRedisLikeClient | NodeRedisLikeClient | NodeRedisClusterLikeClient;
 
 /**
  * `ready`: send now. `starting`: first connection under way (or not yet started, for an ioredis
@@ -68,11 +79,12 @@ export function redisConnectionFor(client: RedisClientLike): RedisConnection {
   let connection = connections.get(client);
   if (connection === undefined) {
     if (isIoRedis(client)) connection = new IoRedisConnection(client);
+    else if (isNodeRedisCluster(client)) connection = new NodeRedisClusterConnection(client);
     else if (isNodeRedis(client)) connection = new NodeRedisConnection(client);
     else {
       throw new TypeError(
-        'RedisStore needs an ioredis client (with call() and status) or a node-redis client ' +
-          '(with sendCommand() and isReady); node-redis cluster clients are not supported',
+        'RedisStore needs an ioredis client or cluster (with call() and status) or a node-redis client or cluster ' +
+          '(with sendCommand() and isReady)',
       );
     }
     connections.set(client, connection);
@@ -83,6 +95,10 @@ export function redisConnectionFor(client: RedisClientLike): RedisConnection {
 function isIoRedis(client: object): client is IoRedisLikeClient {
   const c = client as Partial<Record<string, unknown>>;
   return typeof c.call === 'function' && typeof c.status === 'string' && typeof c.on === 'function';
+}
+
+function isNodeRedisCluster(client: object): client is NodeRedisClusterLikeClient {
+  return isNodeRedis(client) && Array.isArray((client as { masters?: unknown }).masters);
 }
 
 function isNodeRedis(client: object): client is NodeRedisLikeClient {
@@ -99,12 +115,12 @@ abstract class BaseConnection {
   /** Callbacks of operations waiting for 'ready'; each removes itself when its time is up. */
   readonly #waiters = new Set<() => void>();
 
-  protected constructor(emitter: Pick<IoRedisLikeClient, 'on'>) {
+  protected constructor(emitter: Pick<IoRedisLikeClient, 'on'>, readyEvent = 'ready') {
     // A client that emits 'error' with no listener crashes the process (node-redis) or prints
     // "Unhandled error event" (ioredis). Failures reach callers as StoreUnavailableError instead;
     // applications should still add their own listener to log them.
     emitter.on('error', ignore);
-    emitter.on('ready', () => {
+    emitter.on(readyEvent, () => {
       const waiters = [...this.#waiters];
       this.#waiters.clear();
       for (const wake of waiters) wake();
@@ -189,6 +205,30 @@ class NodeRedisConnection extends BaseConnection implements RedisConnection {
 
   send(command: string, args: string[]): Promise<unknown> {
     return Promise.resolve(this.client.sendCommand([command, ...args]));
+  }
+}
+
+/**
+ * A node-redis cluster: each command goes to the master of its first key's slot (scripts: their
+ * first key; every key of one script shares a slot by its hash tag). It signals 'connect' once its
+ * slots are known; while closed it is 'lost'.
+ */
+class NodeRedisClusterConnection extends BaseConnection implements RedisConnection {
+  readonly library = 'node-redis';
+
+  constructor(private readonly client: NodeRedisClusterLikeClient) {
+    super(client, 'connect');
+  }
+
+  state(): ConnectionState {
+    if (!this.client.isOpen) return 'lost';
+    return this.client.isReady ? 'ready' : 'starting';
+  }
+
+  send(command: string, args: string[]): Promise<unknown> {
+    const scripted = command === 'EVALSHA' || command === 'EVAL';
+    const firstKey = scripted ? (Number(args[1]) > 0 ? args[2] : undefined) : args[0];
+    return Promise.resolve(this.client.sendCommand(firstKey, false, [command, ...args]));
   }
 }
 

@@ -6,7 +6,13 @@ export interface LuaScript {
   readonly sha1: string;
 }
 
-function luaScript(source: string): LuaScript {
+/**
+ * A script with its SHA-1.
+ *
+ * @example
+ * const ping = luaScript("return redis.call('PING')");
+ */
+export function luaScript(source: string): LuaScript {
   return { source, sha1: createHash('sha1').update(source).digest('hex') };
 }
 

@@ -1,14 +1,14 @@
 import type { Store } from './store.js';
-import { StoreUnavailableError, isStoreUnavailableError } from './store-unavailable-error.js';
 import { assertStoreString, assertTtl } from './validate-arguments.js';
 import { redisConnectionFor, type RedisClientLike, type RedisConnection } from './redis-connection.js';
 import { compareAndDeleteScript, compareAndSetScript, type LuaScript } from './redis-scripts.js';
+import { evalScript, integerReply, optionalString, runRedisOperation, type Send } from './redis-operation.js';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   /**
    * A connected `ioredis` client (v5+, `Redis` or `Cluster`) or a `redis` (node-redis v4-v6)
-   * client on which `connect()` was called. Detected by shape; neither package is imported.
+   * client or cluster (`createCluster`) on which `connect()` was called. Detected by shape; neither package is imported.
    * The store never closes it. Add your own `'error'` listener to log connection problems (the
    * store adds a silent one so that a lost connection can never crash the process).
    */
@@ -21,8 +21,6 @@ export interface RedisStoreOptions {
    */
   commandTimeoutMs?: number;
 }
-
-type Send = (command: string, args: string[]) => Promise<unknown>;
 
 /**
  * A {@link Store} in Redis, shared by every process and host that uses the same Redis and prefix.
@@ -117,7 +115,7 @@ export class RedisStore implements Store {
     assertStoreString('value', value);
     assertTtl(ttlMs);
     return this.#run('compareAndSet', async (send) =>
-      integer(await evalScript(send, compareAndSetScript, this.prefix + key, [expected, value, String(ttlMs)])) === 1,
+      integerReply(await evalScript(send, compareAndSetScript, [this.prefix + key], [expected, value, String(ttlMs)])) === 1,
     );
   }
 
@@ -125,72 +123,33 @@ export class RedisStore implements Store {
     assertStoreString('key', key);
     assertStoreString('expected value', expected);
     return this.#run('compareAndDelete', async (send) =>
-      integer(await evalScript(send, compareAndDeleteScript, this.prefix + key, [expected])) === 1,
+      integerReply(await evalScript(send, compareAndDeleteScript, [this.prefix + key], [expected])) === 1,
     );
   }
 
-  /**
-   * Runs `body` under the operation deadline. `send` refuses to send once the deadline has passed
-   * or while the connection is lost, and waits (within the deadline) during a first connection.
-   * Every failure becomes a StoreUnavailableError; a late settlement of `body` is ignored.
-   */
+  /** Runs `body` under `commandTimeoutMs` (see {@link runRedisOperation}). */
   #run<T>(operation: string, body: (send: Send) => Promise<T>): Promise<T> {
-    const connection = this.#connection;
-    const deadline = Date.now() + this.commandTimeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      let expired = false;
-      const timer = setTimeout(() => {
-        expired = true;
-        reject(new StoreUnavailableError({ operation, reason: 'timeout' }));
-      }, this.commandTimeoutMs);
-
-      const send: Send = async (command, args) => {
-        const state = connection.state();
-        if (state === 'lost') throw new StoreUnavailableError({ operation, reason: 'not-connected' });
-        // The wait's own timer may fire a moment before the operation's: check both.
-        const ready = state === 'ready' || (await connection.waitForReady(deadline - Date.now()));
-        if (!ready || expired) throw new StoreUnavailableError({ operation, reason: 'timeout' });
-        return connection.send(command, args);
-      };
-
-      body(send).then(
-        (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          if (isStoreUnavailableError(error)) reject(error);
-          else {
-            const reason = connection.state() === 'ready' ? 'command-failed' : 'not-connected';
-            reject(new StoreUnavailableError({ operation, reason, cause: error }));
-          }
-        },
-      );
-    });
+    return runRedisOperation(this.#connection, operation, this.commandTimeoutMs, body);
   }
-}
 
-/** EVALSHA, then EVAL if the server does not have the script cached (first use, restart, flush). */
-async function evalScript(send: Send, script: LuaScript, key: string, args: string[]): Promise<unknown> {
-  try {
-    return await send('EVALSHA', [script.sha1, '1', key, ...args]);
-  } catch (error) {
-    if (!isNoScriptError(error)) throw error;
-    return send('EVAL', [script.source, '1', key, ...args]);
+  /**
+   * Runs `script` on `keys` (complete keys: the store's prefix is not added) under
+   * `commandTimeoutMs`, with the store's failure model. In a Redis Cluster every key must hash to
+   * the same slot (share a `{hash tag}`). Used to record a nonce and count the request in one round
+   * trip; the reply is returned as Redis gave it.
+   *
+   * @example
+   * const reply = await store.evalScript('claimAndCount', script, [nonceKey, counterKey], args);
+   */
+  evalScript(operation: string, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    for (const key of keys) assertStoreString('key', key);
+    return this.#run(operation, (send) => evalScript(send, script, keys, args));
   }
-}
 
-function isNoScriptError(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('NOSCRIPT');
-}
-
-/** A reply as a string, accepting Buffers from clients configured to return them. */
-function optionalString(reply: unknown): string | undefined {
-  if (reply === null || reply === undefined) return undefined;
-  if (typeof reply === 'string') return reply;
-  if (reply instanceof Uint8Array) return Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength).toString('utf8');
-  throw new TypeError(`Unexpected Redis reply of type ${typeof reply}`);
+  /** The connection adapter of the client (shared by every store and counter on the same client). */
+  get connection(): RedisConnection {
+    return this.#connection;
+  }
 }
 
 /** `OK` → true, nil (NX condition not met) → false. */
@@ -201,10 +160,3 @@ function isOk(reply: unknown): boolean {
   throw new TypeError('Unexpected Redis reply to SET');
 }
 
-function integer(reply: unknown): number {
-  if (typeof reply === 'number') return reply;
-  if (typeof reply === 'bigint') return Number(reply);
-  const text = optionalString(reply);
-  if (text !== undefined && /^-?\d+$/.test(text)) return Number(text);
-  throw new TypeError('Unexpected Redis reply, expected an integer');
-}

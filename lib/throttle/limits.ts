@@ -1,6 +1,7 @@
 /**
- * Throttling limits: a default `{ points, durationSeconds }` and per-Action overrides, validated
- * once at start-up and grouped so that actions with the same limit share one limiter.
+ * Throttling limits: a default `{ points, durationSeconds }` per caller and Action, per-Action
+ * overrides, and a limit per caller across every Action, validated once at start-up and grouped so
+ * that actions with the same limit share one limiter.
  */
 
 /** At most `points` requests per `durationSeconds` (a fixed window that starts at the first request). */
@@ -11,7 +12,7 @@ export interface RateLimit {
   readonly durationSeconds: number;
 }
 
-/** Per-Action limits: a {@link RateLimit}, or `false` to exempt the action from throttling. */
+/** Per-Action limits: a {@link RateLimit}, or `false` to exempt the action from throttling (from `perCaller` too). */
 export type ActionLimits = Readonly<Record<string, RateLimit | false>>;
 
 /** A validated limit, with the id of the limiter that counts it. */
@@ -20,23 +21,33 @@ export interface ResolvedLimit extends RateLimit {
   readonly id: string;
 }
 
-/** The limits of a throttler: which limit (if any) applies to an Action. */
+/** The limits that apply to one Action: per caller and Action, per caller across every Action, or both. */
+export interface ActionThrottle {
+  /** The limit of this caller on this Action, if any. */
+  readonly perAction: ResolvedLimit | undefined;
+  /** The limit of this caller across every Action, if any. */
+  readonly perCaller: ResolvedLimit | undefined;
+}
+
+/** The limits of a throttler: which limits (if any) apply to an Action. */
 export interface LimitTable {
-  /** The limit for `action`, or undefined when the action is exempt. */
-  forAction(action: string): ResolvedLimit | undefined;
+  /** The limits for `action`, or undefined when the action is exempt (or nothing is limited). */
+  forAction(action: string): ActionThrottle | undefined;
   /** Every distinct limit, for building the limiters up front. */
   readonly distinct: readonly ResolvedLimit[];
 }
 
 /**
- * Validate `defaults` and `actions` and index them.
+ * Validate `defaults`, `perCaller` and `actions` and index them. At least one of `defaults` and
+ * `perCaller` is required. `false` in `actions` exempts an Action from both limits.
  *
  * @example
  * const table = limitTable({ points: 100, durationSeconds: 1 }, { RunInstances: { points: 10, durationSeconds: 1 }, Ping: false });
- * table.forAction('RunInstances'); // { id: '10/1', points: 10, durationSeconds: 1 }
+ * table.forAction('RunInstances'); // { perAction: { id: '10/1', points: 10, durationSeconds: 1 }, perCaller: undefined }
  * table.forAction('Ping');         // undefined (not throttled)
+ * limitTable(undefined, {}, { points: 500, durationSeconds: 1 }).forAction('Any'); // { perAction: undefined, perCaller: { id: '500/1', … } }
  */
-export function limitTable(defaults: RateLimit, actions: ActionLimits = {}): LimitTable {
+export function limitTable(defaults: RateLimit | undefined, actions: ActionLimits = {}, perCaller?: RateLimit): LimitTable {
   const byId = new Map<string, ResolvedLimit>();
   const resolve = (where: string, limit: RateLimit): ResolvedLimit => {
     const points = checkedInteger(`${where}.points`, limit?.points);
@@ -49,19 +60,25 @@ export function limitTable(defaults: RateLimit, actions: ActionLimits = {}): Lim
     }
     return resolved;
   };
-  const fallback = resolve('rateLimitThrottler: limit', defaults);
+  if (defaults === undefined && perCaller === undefined) {
+    throw new TypeError('rateLimitThrottler: give limit (per caller and Action), perCaller (per caller across every Action), or both');
+  }
+  const fallback = defaults === undefined ? undefined : resolve('rateLimitThrottler: limit', defaults);
+  const callerLimit = perCaller === undefined ? undefined : resolve('rateLimitThrottler: perCaller', perCaller);
   if (typeof actions !== 'object' || actions === null) throw new TypeError('rateLimitThrottler: actions must be an object');
+  const plan = (perAction: ResolvedLimit | undefined): ActionThrottle | undefined =>
+    perAction === undefined && callerLimit === undefined ? undefined : { perAction, perCaller: callerLimit };
+  const fallbackPlan = plan(fallback);
   // A Map, not the user's object: an Action may be called "constructor" or "toString".
-  const overrides = new Map<string, ResolvedLimit | undefined>();
+  const overrides = new Map<string, ActionThrottle | undefined>();
   for (const [action, limit] of Object.entries(actions)) {
-    overrides.set(action, limit === false ? undefined : resolve(`rateLimitThrottler: actions.${action}`, limit));
+    overrides.set(action, limit === false ? undefined : plan(resolve(`rateLimitThrottler: actions.${action}`, limit)));
   }
   return {
-    forAction: (action) => (overrides.has(action) ? overrides.get(action) : fallback),
+    forAction: (action) => (overrides.has(action) ? overrides.get(action) : fallbackPlan),
     distinct: [...byId.values()],
   };
 }
-
 function checkedInteger(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);

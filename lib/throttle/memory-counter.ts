@@ -3,7 +3,7 @@
  * keys held at once (the library itself keeps one record and one timer per key, without a cap).
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Consumed, LimitCounter } from './counter.js';
+import { ALLOWED, stricter, type Consumed, type Count, type LimitCounter } from './counter.js';
 import type { ResolvedLimit } from './limits.js';
 
 /**
@@ -39,7 +39,7 @@ interface Slot {
  *
  * @example
  * const counter = new MemoryCounter(100_000);
- * await counter.consume({ id: '10/1', points: 10, durationSeconds: 1 }, 'RunInstances:ak:my-ak');
+ * await counter.consume([{ limit: { id: '10/1', points: 10, durationSeconds: 1 }, key: '{ak:my-ak}:RunInstances' }]);
  */
 export class MemoryCounter implements LimitCounter {
   readonly maxKeys: number;
@@ -58,7 +58,13 @@ export class MemoryCounter implements LimitCounter {
     return this.#size;
   }
 
-  async consume(limit: ResolvedLimit, key: string): Promise<Consumed> {
+  async consume(counts: readonly Count[]): Promise<Consumed> {
+    let outcome = ALLOWED;
+    for (const { limit, key } of counts) outcome = stricter(outcome, await this.#consumeOne(limit, key));
+    return outcome;
+  }
+
+  async #consumeOne(limit: ResolvedLimit, key: string): Promise<Consumed> {
     const slot = this.#slot(limit);
     const now = Date.now();
     const expiresAt = slot.live.get(key);
@@ -86,7 +92,7 @@ export class MemoryCounter implements LimitCounter {
       slot.live.delete(key);
       slot.live.set(key, Date.now() + res.msBeforeNext);
     }
-    return allowed ? { allowed: true } : { allowed: false, msBeforeNext: res.msBeforeNext };
+    return allowed ? ALLOWED : { allowed: false, msBeforeNext: res.msBeforeNext };
   }
 
   #slot(limit: ResolvedLimit): Slot {

@@ -1,18 +1,19 @@
 /**
- * `rateLimitThrottler(options)`: the RPC API's throttling step, on rate-limiter-flexible. Requests are
- * counted per caller (AccessKeyId, or client address when anonymous) and per Action, in memory or in
- * Redis; over the limit answers `Throttling` (400) with `x-acs-retry-after`, a store failure answers
+ * `rateLimitThrottler(options)`: the RPC API's throttling step. Requests are counted per caller
+ * (AccessKeyId, or client address when anonymous) and Action, per caller across every Action, or
+ * both, in memory (rate-limiter-flexible) or in Redis (one Lua script); over a limit answers `Throttling` (400) with `x-acs-retry-after`, a store failure answers
  * by the stated policy and is never reported as `Throttling`.
  */
 import { errors } from '../core/errors/index.js';
 import type { Caller, RpcRequest, ThrottleKey, Throttler } from '../rpc/pipeline.js';
 import type { RedisClientLike } from '../stores/redis-connection.js';
-import type { Consumed, LimitCounter } from './counter.js';
+import type { Count, LimitCounter } from './counter.js';
+import { EarlyCounts, withNonceRecorderSource } from './combined-nonce.js';
 import { limitTable, type ActionLimits, type RateLimit } from './limits.js';
 import { MemoryCounter } from './memory-counter.js';
 import { RedisCounter } from './redis-counter.js';
 import { checkedPolicy, type StoreFailurePolicy } from './store-failure-policy.js';
-import { counterKey, defaultIdentity } from './throttle-identity.js';
+import { actionCounterKey, callerCounterKey, defaultIdentity } from './throttle-identity.js';
 
 /** Default bound of the in-memory table (keys = distinct caller × Action pairs within one window). */
 export const DEFAULT_THROTTLE_MAX_KEYS = 100_000;
@@ -31,10 +32,23 @@ export interface ThrottleErrorInfo {
 
 /** Options of {@link rateLimitThrottler}. */
 export interface RateLimitThrottlerOptions {
-  /** The limit of every Action without an override, e.g. `{ points: 100, durationSeconds: 1 }`. */
-  limit: RateLimit;
-  /** Per-Action limits; `false` exempts an action. */
+  /**
+   * The limit of each caller on each Action without an override, e.g. `{ points: 100, durationSeconds: 1 }`:
+   * every Action has its own budget. Leave it out to limit only `perCaller` (and the `actions` listed).
+   */
+  limit?: RateLimit;
+  /** Per-Action limits (per caller and Action); `false` exempts an action from throttling, `perCaller` included. */
   actions?: ActionLimits;
+  /**
+   * The limit of each caller across every Action, e.g. `{ points: 500, durationSeconds: 1 }`. With
+   * `limit` (or an `actions` entry) too, a request is counted in both and refused when either is
+   * exceeded; `x-acs-retry-after` is then the later of the two windows' ends. At least one of
+   * `limit` and `perCaller` is required.
+   *
+   * @example
+   * rateLimitThrottler({ perCaller: { points: 500, durationSeconds: 1 }, limit: { points: 100, durationSeconds: 1 } })
+   */
+  perCaller?: RateLimit;
   /**
    * Count in Redis, shared by every instance that uses the same Redis and `keyPrefix`: a connected
    * ioredis (v5+) or node-redis (v4+) client, used as given and never closed. Without it, counts are
@@ -70,6 +84,7 @@ export interface RateLimitThrottlerOptions {
  *
  * @example
  * // one instance: counts in memory
+ * const perCaller = rateLimitThrottler({ perCaller: { points: 500, durationSeconds: 1 }, limit: { points: 100, durationSeconds: 1 } }); // both: the stricter answers
  * const throttle = rateLimitThrottler({ limit: { points: 100, durationSeconds: 1 }, actions: { RunInstances: { points: 10, durationSeconds: 1 } } });
  * // many instances: counts in Redis (ioredis or node-redis client)
  * const shared = rateLimitThrottler({ limit: { points: 100, durationSeconds: 1 }, redis: new Redis(process.env.REDIS_URL), onStoreError: 'fail-open', onError: (err) => log.warn(err) });
@@ -77,24 +92,37 @@ export interface RateLimitThrottlerOptions {
  */
 export function rateLimitThrottler(options: RateLimitThrottlerOptions): Throttler {
   if (typeof options !== 'object' || options === null) throw new TypeError('rateLimitThrottler: options are required');
-  const table = limitTable(options.limit, options.actions);
+  const table = limitTable(options.limit, options.actions, options.perCaller);
   const policy = checkedPolicy(options.onStoreError ?? 'fail-closed', 'rateLimitThrottler');
   const identify = options.identify ?? defaultIdentity;
   const onError = options.onError;
   const counter = createCounter(options);
 
-  return async function throttle(request: RpcRequest, key: ThrottleKey): Promise<void> {
-    const limit = table.forAction(key.action);
-    if (limit === undefined) return;
+  /** The counters `request` takes a point of, or undefined when `key.action` is not throttled. */
+  const countsOf = (request: RpcRequest, key: ThrottleKey): Count[] | undefined => {
+    const limits = table.forAction(key.action);
+    if (limits === undefined) return undefined;
     const identity = identify(request, key);
     if (typeof identity !== 'string' || identity === '') throw new TypeError('rateLimitThrottler: identify() must return a non-empty string');
-    let consumed: Consumed;
-    try {
-      consumed = await counter.consume(limit, counterKey(key.action, identity));
-    } catch (error) {
-      report(onError, error, { action: key.action, caller: key.caller, policy });
-      if (policy === 'fail-open') return;
-      throw new errors.ServiceUnavailable({ cause: error });
+    const counts: Count[] = [];
+    if (limits.perAction !== undefined) counts.push({ limit: limits.perAction, key: actionCounterKey(key.action, identity) });
+    if (limits.perCaller !== undefined) counts.push({ limit: limits.perCaller, key: callerCounterKey(identity) });
+    return counts;
+  };
+  const early = counter instanceof RedisCounter ? new EarlyCounts(counter) : undefined;
+
+  const throttle: Throttler = async function throttle(request: RpcRequest, key: ThrottleKey): Promise<void> {
+    let consumed = early?.take(request, key.action);
+    if (consumed === undefined) {
+      const counts = countsOf(request, key);
+      if (counts === undefined) return;
+      try {
+        consumed = await counter.consume(counts);
+      } catch (error) {
+        report(onError, error, { action: key.action, caller: key.caller, policy });
+        if (policy === 'fail-open') return;
+        throw new errors.ServiceUnavailable({ cause: error });
+      }
     }
     if (!consumed.allowed) {
       // openapi-core reads x-acs-retry-after as whole milliseconds (protocol.md §1.5).
@@ -102,6 +130,11 @@ export function rateLimitThrottler(options: RateLimitThrottlerOptions): Throttle
       throw new errors.Throttling({ headers: { 'x-acs-retry-after': retryAfter } });
     }
   };
+  if (early === undefined) return throttle;
+  return withNonceRecorderSource(throttle, (request, key) => {
+    const counts = countsOf(request, key);
+    return counts === undefined ? undefined : early.recorder(request, key.action, counts);
+  });
 }
 
 function createCounter(options: RateLimitThrottlerOptions): LimitCounter {

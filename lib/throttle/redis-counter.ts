@@ -1,15 +1,32 @@
 /**
- * Counting shared by every instance, on rate-limiter-flexible's `RateLimiterRedis` (one atomic Lua
- * script per request: SET NX EX + INCRBY + PTTL), with the user's ioredis or node-redis client, a
- * bounded wait, and failures reported as {@link StoreUnavailableError}.
+ * Counting shared by every instance: one atomic Lua script per request (`countScript`: for each
+ * counter `SET 0 EX NX` + `INCR` + `PTTL`) with the user's ioredis or node-redis client (a single
+ * Redis or an ioredis Cluster), a bounded wait, and failures reported as
+ * {@link StoreUnavailableError}.
  */
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { redisConnectionFor, type RedisClientLike, type RedisConnection } from '../stores/redis-connection.js';
-import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
-import type { Consumed, LimitCounter } from './counter.js';
-import type { ResolvedLimit } from './limits.js';
+import { evalScript, integerReply, runRedisOperation } from '../stores/redis-operation.js';
+import { ALLOWED, type Consumed, type Count, type LimitCounter } from './counter.js';
+import { countArguments, countScript, refundScript } from './redis-count-script.js';
 
 const OPERATION = 'throttle';
+
+/** What {@link countScript} answered: the nonce was already recorded, or the outcome of counting. */
+export type CountReply = 'nonce-used' | Consumed;
+
+/**
+ * Reads a reply of {@link countScript}.
+ *
+ * @example
+ * parseCountReply([1, 850]); // { allowed: false, msBeforeNext: 850 }
+ */
+export function parseCountReply(reply: unknown): CountReply {
+  if (!Array.isArray(reply) || reply.length !== 2) throw new TypeError('Unexpected reply of the throttling script');
+  const status = integerReply(reply[0]);
+  if (status === -1) return 'nonce-used';
+  if (status === 0) return ALLOWED;
+  return { allowed: false, msBeforeNext: Math.max(1, integerReply(reply[1])) };
+}
 
 /**
  * Counts in Redis. Every `consume` settles within `timeoutMs`: while the client reconnects it fails
@@ -19,73 +36,39 @@ const OPERATION = 'throttle';
  *
  * @example
  * const counter = new RedisCounter(new Redis(), 'my-service:throttle', 500);
- * await counter.consume({ id: '100/1', points: 100, durationSeconds: 1 }, 'DescribeRegions:ak:my-ak');
+ * await counter.consume([{ limit: { id: '100/1', points: 100, durationSeconds: 1 }, key: '{ak:my-ak}:DescribeRegions' }]);
  */
 export class RedisCounter implements LimitCounter {
   readonly timeoutMs: number;
-  readonly #client: RedisClientLike;
-  readonly #connection: RedisConnection;
+  /** The client's connection adapter (shared with every store on the same client). */
+  readonly connection: RedisConnection;
   readonly #keyPrefix: string;
-  readonly #limiters = new Map<string, RateLimiterRedis>();
 
   constructor(client: RedisClientLike, keyPrefix: string, timeoutMs: number) {
-    this.#client = client;
-    this.#connection = redisConnectionFor(client); // validates the client, adds a silent 'error' listener
-    this.#keyPrefix = keyPrefix;
+    this.connection = redisConnectionFor(client); // validates the client, adds a silent 'error' listener
+    this.#keyPrefix = `${keyPrefix}:`;
     this.timeoutMs = timeoutMs;
   }
 
-  async consume(limit: ResolvedLimit, key: string): Promise<Consumed> {
-    const started = Date.now();
-    const state = this.#connection.state();
-    if (state === 'lost') throw new StoreUnavailableError({ operation: OPERATION, reason: 'not-connected' });
-    if (state === 'starting' && !(await this.#connection.waitForReady(this.timeoutMs))) {
-      throw new StoreUnavailableError({ operation: OPERATION, reason: 'timeout' });
-    }
-    const remaining = Math.max(1, this.timeoutMs - (Date.now() - started));
-    try {
-      await withDeadline(this.#limiter(limit).consume(key), remaining);
-      return { allowed: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { allowed: false, msBeforeNext: rejection.msBeforeNext };
-      if (rejection instanceof StoreUnavailableError) throw rejection;
-      const reason = this.#connection.state() === 'ready' ? 'command-failed' : 'not-connected';
-      throw new StoreUnavailableError({ operation: OPERATION, reason, cause: rejection });
-    }
+  /** The Redis keys of `counts`: `<keyPrefix>:<key>`. */
+  keysOf(counts: readonly Count[]): string[] {
+    return counts.map((count) => this.#keyPrefix + count.key);
   }
 
-  #limiter(limit: ResolvedLimit): RateLimiterRedis {
-    let limiter = this.#limiters.get(limit.id);
-    if (limiter === undefined) {
-      limiter = new RateLimiterRedis({
-        storeClient: this.#client,
-        // node-redis v4+ takes eval(script, { keys, arguments }); ioredis gets a defineCommand.
-        useRedisPackage: this.#connection.library === 'node-redis',
-        // Fail at once instead of queueing in the client while it reconnects.
-        rejectIfRedisNotReady: true,
-        points: limit.points,
-        duration: limit.durationSeconds,
-        keyPrefix: this.#keyPrefix,
-      });
-      this.#limiters.set(limit.id, limiter);
-    }
-    return limiter;
-  }
-}
-
-/** `promise`, or a `timeout` StoreUnavailableError after `ms`; a late settlement is ignored. */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StoreUnavailableError({ operation: OPERATION, reason: 'timeout' })), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
+  async consume(counts: readonly Count[]): Promise<Consumed> {
+    const reply = await runRedisOperation(this.connection, OPERATION, this.timeoutMs, (send) =>
+      evalScript(send, countScript, this.keysOf(counts), ['0', '', '', ...countArguments(counts)]),
     );
-  });
+    const outcome = parseCountReply(reply);
+    if (outcome === 'nonce-used') throw new TypeError('The throttling script reported a nonce it was not given');
+    return outcome;
+  }
+
+  /**
+   * Gives back the point a request took from each of `keys` (Redis keys, as {@link keysOf} returns
+   * them). Never rejects: a refund that fails leaves one point counted, which is harmless.
+   */
+  async refund(keys: readonly string[]): Promise<void> {
+    await runRedisOperation(this.connection, 'throttle-refund', this.timeoutMs, (send) => evalScript(send, refundScript, keys, [])).catch(() => undefined);
+  }
 }

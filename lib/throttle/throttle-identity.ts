@@ -1,12 +1,10 @@
 /**
  * Who a throttling counter belongs to: the caller's AccessKeyId, or the client address for
- * anonymous requests, combined with the Action.
+ * anonymous requests; and the keys of its counters, which carry the identity as a Redis Cluster
+ * hash tag so that every key of one caller (its counters and its nonces) lives in one slot.
  */
-import { createHash } from 'node:crypto';
+import { hashTag } from '../stores/hash-tag.js';
 import type { RpcRequest, ThrottleKey } from '../rpc/pipeline.js';
-
-/** Identities longer than this are hashed, so a forwarded address cannot make a key arbitrarily long. */
-const MAX_PLAIN_IDENTITY = 128;
 
 /**
  * The default identity: `ak:<AccessKeyId>` for an authenticated caller, `ip:<address>` otherwise.
@@ -20,13 +18,21 @@ export function defaultIdentity(request: RpcRequest, key: ThrottleKey): string {
 }
 
 /**
- * The counter key of `identity` for `action`: `<Action>:<identity>`. Action names have no `:`, so
- * the split is unambiguous; long identities become `#` + base64url(SHA-256).
+ * The key of the counter of `identity` for one Action: `{<identity>}:<Action>`.
  *
  * @example
- * counterKey('RunInstances', 'ak:my-ak'); // 'RunInstances:ak:my-ak'
+ * actionCounterKey('RunInstances', 'ak:my-ak'); // '{ak:my-ak}:RunInstances'
  */
-export function counterKey(action: string, identity: string): string {
-  const id = identity.length <= MAX_PLAIN_IDENTITY ? identity : `#${createHash('sha256').update(identity, 'utf8').digest('base64url')}`;
-  return `${action}:${id}`;
+export function actionCounterKey(action: string, identity: string): string {
+  return `${hashTag(identity)}:${action}`;
+}
+
+/**
+ * The key of the counter of `identity` across every Action: `{<identity>}`.
+ *
+ * @example
+ * callerCounterKey('ak:my-ak'); // '{ak:my-ak}'
+ */
+export function callerCounterKey(identity: string): string {
+  return hashTag(identity);
 }

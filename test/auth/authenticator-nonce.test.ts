@@ -76,7 +76,7 @@ describe('auth/authenticator nonces', () => {
     assertOk(await sendV1(service, signedV1(withNonce(commonV1('DescribeRegions', 'mock-ak', NOW), longNonce), 'mock-secret-Zq7')), 'mock-ak');
     assert.equal(store.calls.length, 1);
     const call = store.calls[0] as { key: string; ttlMs: number };
-    assert.match(call.key, /^nonce:[A-Za-z0-9_-]{43}$/);
+    assert.match(call.key, /^nonce:\{ak:mock-ak\}[A-Za-z0-9_-]{43}$/); // the caller's hash tag, then the digest
     assert.equal(call.ttlMs, 31 * 60_000);
     const guard = new NonceGuard({ store, ttlMs: 1000 });
     assert.equal(guard.keyOf('mock-ak', longNonce), call.key);
@@ -84,7 +84,7 @@ describe('auth/authenticator nonces', () => {
     assert.notEqual(guard.keyOf('ab', 'c'), guard.keyOf('a', 'bc'));
     const prefixed = authService(NOW, { nonceStore: store, nonceKeyPrefix: 'svc1:n:' });
     assertOk(await sendV1(prefixed, signed('DescribeRegions')), 'mock-ak');
-    assert.match(store.calls.at(-1)?.key ?? '', /^svc1:n:[A-Za-z0-9_-]{43}$/);
+    assert.match(store.calls.at(-1)?.key ?? '', /^svc1:n:\{ak:mock-ak\}[A-Za-z0-9_-]{43}$/);
   });
 
   it('a failed check never records the nonce: the corrected request with the same nonce is served', async () => {

@@ -39,7 +39,7 @@ describe('auth/authenticator with a RedisStore for nonces', () => {
     const keys = await (client as Redis).keys('t1:*');
     assert.equal(keys.length, 2);
     for (const key of keys) {
-      assert.match(key, /^t1:nonce:[A-Za-z0-9_-]{43}$/);
+      assert.match(key, /^t1:nonce:\{ak:mock-ak\}[A-Za-z0-9_-]{43}$/);
       const ttl = await (client as Redis).pttl(key);
       assert.ok(ttl > 30 * 60_000 && ttl <= 31 * 60_000, String(ttl));
     }

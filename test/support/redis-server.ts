@@ -206,7 +206,14 @@ class RedisServerProcess implements RedisServer {
   }
 }
 
-async function launch(executable: string, port: number): Promise<ChildProcess> {
+/**
+ * Starts one redis-server process on `port` (with `extra` arguments) and waits until it answers PING.
+ * Killed when the test process exits.
+ *
+ * @example
+ * const child = await launch(redisServerPath()!, await freePort(), ['--cluster-enabled', 'yes']);
+ */
+export async function launch(executable: string, port: number, extra: readonly string[] = []): Promise<ChildProcess> {
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',
@@ -215,6 +222,7 @@ async function launch(executable: string, port: number): Promise<ChildProcess> {
     '--dir', tmpdir(),
     '--daemonize', 'no',
     '--loglevel', 'warning',
+    ...extra,
   ];
   const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -255,7 +263,13 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+/**
+ * A loopback port that was free a moment ago.
+ *
+ * @example
+ * const port = await freePort();
+ */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -269,7 +283,13 @@ function freePort(): Promise<number> {
   });
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+/**
+ * Resolves true once `child` has exited, or false after `timeoutMs`.
+ *
+ * @example
+ * child.kill('SIGTERM'); await waitForExit(child, 5000);
+ */
+export function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -280,6 +300,12 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-function delay(ms: number): Promise<void> {
+/**
+ * Resolves after `ms`.
+ *
+ * @example
+ * await delay(50);
+ */
+export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

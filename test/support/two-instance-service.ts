@@ -2,10 +2,13 @@
  * A small protected service run as a separate process (`node --import tsx test/support/two-instance-service.ts`)
  * so that tests can start two instances sharing one real Redis. Prints `LISTENING <port>` once ready.
  *
- * Environment: `REDIS_URL` (required), `REDIS_LIBRARY` (`ioredis` | `node-redis`), `INSTANCE` (a name).
+ * Environment: `REDIS_URL` (required: one URL, or a comma-separated list of Redis Cluster nodes with
+ * `REDIS_CLUSTER=1`), `REDIS_LIBRARY` (`ioredis` | `node-redis`; a cluster uses ioredis `Cluster`),
+ * `INSTANCE` (a name).
  *
- * Protection, all in Redis: signatureAuthenticator (nonces in a RedisStore), rateLimitThrottler,
- * clientTokenGuard (RedisStore). Actions:
+ * Protection, all in Redis: signatureAuthenticator (nonces in a RedisStore, recorded in the same
+ * script as the throttling count: `combineWithThrottle`), rateLimitThrottler, clientTokenGuard
+ * (RedisStore). Actions:
  * - `CreateThing` (signed, idempotent): INCRs `two:runs:<ClientToken>` in Redis (the side-effect
  *   counter the tests read; a failed INCR is ServiceUnavailable), waits 100 ms, returns
  *   `{ ThingId, Instance, Run }`.
@@ -14,7 +17,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import Koa from 'koa';
 import { createClient } from 'redis';
 import {
@@ -43,7 +46,12 @@ async function main(): Promise<void> {
 
   let client: RedisClientLike;
   let incr: (key: string) => Promise<number>;
-  if (library === 'ioredis') {
+  if (process.env.REDIS_CLUSTER === '1') {
+    const io = new Cluster(url.split(','), { scaleReads: 'master' });
+    io.on('error', () => undefined);
+    client = io;
+    incr = async (key) => Number(await io.call('INCR', [key]));
+  } else if (library === 'ioredis') {
     const io = new Redis(url);
     io.on('error', () => undefined); // reported through the steps' onError; keep stderr quiet
     client = io;
@@ -67,7 +75,7 @@ async function main(): Promise<void> {
 
   const api = createRpcApi<Koa.Context>({
     version: TWO_INSTANCE_VERSION,
-    authenticate: signatureAuthenticator({ credentials: staticCredentials(TWO_INSTANCE_KEYS), nonceStore: store }),
+    authenticate: signatureAuthenticator({ credentials: staticCredentials(TWO_INSTANCE_KEYS), nonceStore: store, combineWithThrottle: closed }),
     throttle,
     idempotency: clientTokenGuard({ store, onError: () => void problems.idempotency++ }),
   });

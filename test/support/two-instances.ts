@@ -21,14 +21,16 @@ export interface Instance {
 }
 
 /**
- * Start an instance on `redisUrl` with `library`, and wait (at most 30 s) until it listens.
+ * Start an instance on `redisUrl` with `library` (or on a Redis Cluster: `redisUrl` lists its nodes,
+ * comma-separated), and wait (at most 30 s) until it listens.
  *
  * @example
  * const a = await startInstance('a', server.url, 'ioredis');
+ * const c = await startInstance('c', cluster.urls.join(','), 'cluster');
  */
-export async function startInstance(name: string, redisUrl: string, library: 'ioredis' | 'node-redis'): Promise<Instance> {
+export async function startInstance(name: string, redisUrl: string, library: 'ioredis' | 'node-redis' | 'cluster'): Promise<Instance> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVICE], {
-    env: { ...process.env, REDIS_URL: redisUrl, REDIS_LIBRARY: library, INSTANCE: name },
+    env: { ...process.env, REDIS_URL: redisUrl, REDIS_LIBRARY: library, REDIS_CLUSTER: library === 'cluster' ? '1' : '0', INSTANCE: name },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

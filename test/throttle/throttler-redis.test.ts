@@ -50,16 +50,16 @@ for (const kit of REDIS_KITS) {
       assert.ok(passedA <= 5 && passedA + passedC <= 20, `${passedA} + ${passedC}`);
     });
 
-    it('keeps its counters under <keyPrefix>:<Action>:<identity>, expiring with the window', async () => {
+    it('keeps its counters under <keyPrefix>:{<identity>}:<Action> (the caller as Cluster hash tag), expiring with the window', async () => {
       const client = await connect();
       const keyPrefix = `layout-${randomUUID()}`;
       const throttle = rateLimitThrottler({ limit: { points: 5, durationSeconds: 60 }, actions: { Ping: { points: 2, durationSeconds: 30 } }, redis: client, keyPrefix });
       await passes(throttle, 3, 'DescribeThings', 'ak1');
       await passes(throttle, 1, 'Ping', undefined, '192.0.2.9');
-      assert.equal(await kit.raw(client, 'GET', [`${keyPrefix}:DescribeThings:ak:ak1`]), '3');
-      const ttl = Number(await kit.raw(client, 'PTTL', [`${keyPrefix}:DescribeThings:ak:ak1`]));
+      assert.equal(await kit.raw(client, 'GET', [`${keyPrefix}:{ak:ak1}:DescribeThings`]), '3');
+      const ttl = Number(await kit.raw(client, 'PTTL', [`${keyPrefix}:{ak:ak1}:DescribeThings`]));
       assert.ok(ttl > 0 && ttl <= 60_000, String(ttl));
-      const pingTtl = Number(await kit.raw(client, 'PTTL', [`${keyPrefix}:Ping:ip:192.0.2.9`]));
+      const pingTtl = Number(await kit.raw(client, 'PTTL', [`${keyPrefix}:{ip:192.0.2.9}:Ping`]));
       assert.ok(pingTtl > 0 && pingTtl <= 30_000, String(pingTtl));
     });
 

@@ -222,7 +222,7 @@ describe('throttle: rateLimitThrottler (memory)', () => {
         // 10,000 new callers per (fake) second: at most 10,000 live at once.
         for (let i = 0; i < 200_000; i++) {
           if (i > 0 && i % 10_000 === 0) now += 1_001;
-          const outcome = await counter.consume(limit, `A:ak:caller-${i}`);
+          const outcome = await counter.consume([{ limit, key: `A:ak:caller-${i}` }]);
           assert.equal(outcome.allowed, true);
           largest = Math.max(largest, counter.size);
         }
@@ -230,13 +230,13 @@ describe('throttle: rateLimitThrottler (memory)', () => {
         assert.ok(largestHeld <= 50_000, `the library held up to ${largestHeld} keys`);
         // Now 50,000 callers inside one window: the 50,001st is refused, not counted.
         now += 1_001;
-        for (let i = 0; i < 50_000; i++) await counter.consume(limit, `A:ak:burst-${i}`);
-        await assert.rejects(counter.consume(limit, 'A:ak:one-too-many'), ThrottleTableFullError);
+        for (let i = 0; i < 50_000; i++) await counter.consume([{ limit, key: `A:ak:burst-${i}` }]);
+        await assert.rejects(counter.consume([{ limit, key: 'A:ak:one-too-many' }]), ThrottleTableFullError);
         assert.equal(counter.size, 50_000);
         assert.ok(largestHeld <= 50_000, `the library held up to ${largestHeld} keys`);
         // A caller already held is still counted.
-        for (let i = 0; i < 4; i++) assert.equal((await counter.consume(limit, 'A:ak:burst-0')).allowed, true);
-        assert.equal((await counter.consume(limit, 'A:ak:burst-0')).allowed, false);
+        for (let i = 0; i < 4; i++) assert.equal((await counter.consume([{ limit, key: 'A:ak:burst-0' }])).allowed, true);
+        assert.equal((await counter.consume([{ limit, key: 'A:ak:burst-0' }])).allowed, false);
       });
     });
   });
