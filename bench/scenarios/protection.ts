@@ -48,8 +48,10 @@ async function service(protection: Protection, env: Readonly<Record<string, stri
     options.throttle = rateLimitThrottler({ limit: LIMIT });
   } else if (protection !== 'none') {
     const client = await redisClient(protection, env.REDIS_URL);
-    options.authenticate = signatureAuthenticator({ credentials, nonceStore: new RedisStore({ client, prefix: `bench-${protection}:` }) });
-    options.throttle = rateLimitThrottler({ limit: LIMIT, redis: client, keyPrefix: `bench-${protection}:throttle` });
+    // The nonce and the throttling count in one Lua script: one round trip (docs/throttling-and-idempotency.md#one-round-trip).
+    const throttle = rateLimitThrottler({ limit: LIMIT, redis: client, keyPrefix: `bench-${protection}:throttle` });
+    options.throttle = throttle;
+    options.authenticate = signatureAuthenticator({ credentials, nonceStore: new RedisStore({ client, prefix: `bench-${protection}:` }), combineWithThrottle: throttle });
   }
   const api = createRpcApi<Koa.Context>(options);
   return regionsApp(api);

@@ -50,9 +50,11 @@ function protectionSteps(config: EcsConfig, state: EcsState): Omit<EcsApiOptions
   const keys: Record<string, StaticKey> = Object.create(null);
   for (const key of config.accessKeys) keys[key.accessKeyId] = { secret: key.secret, disabled: key.disabled };
   const limit = { points: config.throttlePerSecond, durationSeconds: 1 };
+  const throttle = rateLimitThrottler(state.redis === undefined ? { limit } : { limit, redis: state.redis, keyPrefix: `${state.prefix}throttle` });
   return {
-    authenticate: signatureAuthenticator({ credentials: staticCredentials(keys), nonceStore: state.nonces }),
-    throttle: rateLimitThrottler(state.redis === undefined ? { limit } : { limit, redis: state.redis, keyPrefix: `${state.prefix}throttle` }),
+    // With Redis, a signed request's nonce and its throttling count go in one round trip.
+    authenticate: signatureAuthenticator({ credentials: staticCredentials(keys), nonceStore: state.nonces, combineWithThrottle: throttle }),
+    throttle,
     idempotency: clientTokenGuard({ store: state.clientTokens }),
   };
 }
