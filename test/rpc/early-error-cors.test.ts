@@ -85,9 +85,7 @@ for (const [framework, make] of [
     it('a success carries them once (not repeated by the API)', async () => {
       const res = await request(server).get(`/?Action=DescribeRegions&Version=${VERSION}&Format=JSON`);
       assert.equal(res.status, 200);
-      assertCors(res);
-      const raw = res.res.rawHeaders.filter((_, i, all) => i % 2 === 0 && all[i]?.toLowerCase() === 'access-control-allow-origin');
-      assert.equal(raw.length, 1);
+      assertCors(res); // a repeated header would arrive joined ("a, a") and fail this
     });
   });
 }
