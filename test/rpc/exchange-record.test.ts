@@ -4,7 +4,6 @@
  * a listener that throws is reported and changes nothing for the client.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import Koa from 'koa';
 import express from 'express';
 import {
@@ -21,7 +20,8 @@ import {
   type RpcApiOptions,
 } from '../../lib/index.js';
 import { envelope as expressEnvelope, errorHandler, expressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
-import { encodePairs, sign, type Pairs, type Signing } from '../hostile/signing.js';
+import type { Pairs } from '../hostile/signing.js';
+import { eventually, sendSigned as send, type SentRequest as Sent } from '../support/signed-request.js';
 import { KEY } from '../hostile/service.js';
 import { listen, type Listening } from '../support/listen.js';
 
@@ -72,39 +72,9 @@ async function expressService(onExchange: ExchangeListener): Promise<Omit<Servic
   return { listening: await listen(app), reported };
 }
 
-interface Sent {
-  readonly status: number;
-  readonly body: Buffer;
-  readonly requestId: string;
-}
-
-/** Send a request (signed when `signing` is given) and read the whole answer. */
-function send(port: number, method: string, query: Pairs, signing?: Signing, form?: Pairs): Promise<Sent> {
-  const host = `127.0.0.1:${port}`;
-  const signed = signing === undefined ? { query, form, headers: [] as Pairs } : sign({ method, path: '/', query, form, host }, signing);
-  const body = signed.form === undefined ? undefined : Buffer.from(encodePairs(signed.form), 'utf8');
-  const headers: Record<string, string> = Object.fromEntries(signed.headers);
-  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const qs = encodePairs(signed.query);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: qs === '' ? '/' : `/?${qs}`, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), requestId: String(res.headers['x-acs-request-id']) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** The record of `requestId` (the listener runs when the response has been handed to the socket). */
-async function recordOf(records: ExchangeRecord[], requestId: string): Promise<ExchangeRecord> {
-  for (let i = 0; i < 500; i++) {
-    const found = records.find((r) => r.RequestId === requestId);
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`no record for ${requestId} among ${records.length}`);
+function recordOf(records: ExchangeRecord[], requestId: string): Promise<ExchangeRecord> {
+  return eventually(() => records.find((r) => r.RequestId === requestId), () => `no record for ${requestId} among ${records.length}`);
 }
 
 const call = (action: string, ...rest: Pairs): Pairs => [['Action', action], ['Version', VERSION], ...rest];
