@@ -74,7 +74,7 @@ export function answerRefusedRequests<S extends Server>(server: S, options: Refu
     const input = { requestId, hostId: resolved.hostId };
     const recommend = resolved.recommend?.({ code: error.code, ...input });
     const out = renderError('XML', error, recommend === undefined ? input : { ...input, recommend });
-    return { requestId, body: out.body, contentType: out.contentType };
+    return { requestId, body: Buffer.from(out.body, 'utf8'), contentType: out.contentType };
   };
   const cors = Object.entries(resolved.corsHeaders ?? {});
 
