@@ -83,7 +83,7 @@ function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): 
     return;
   }
   const { envelope: out, headers } = rendered;
-  state.errorCode = rendered.code;
+  if (rendered.code !== undefined) state.errorCode = rendered.code; // errors only: successes keep the state's shape
   if (out.status >= 400) {
     // Headers the handler set do not belong to an error; CORS policy headers do.
     for (const name of ctx.res.getHeaderNames()) if (!keptOnError(name)) ctx.res.removeHeader(name);
