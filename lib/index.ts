@@ -27,6 +27,8 @@ export {
 } from './core/errors/index.js';
 export { STATUS_TO_CODE, toApiError } from './core/errors/to-api-error.js';
 export { createRequestId } from './core/request-id.js';
+export { answerRefusedRequests, REFUSALS, type RefusalOptions } from './core/client-error.js';
+export type { ExchangeRecord, ExchangeListener } from './core/exchange-record.js';
 export { ResponseDataError } from './core/render/response-data-error.js';
 export { createRpcApi, RpcApi, fingerprint } from './rpc/api.js';
 export type { RpcApiOptions, RpcErrorFactories, ActionDefinition, ActionContext, ActionDescription, RpcOutcome, CallHooks } from './rpc/api.js';

@@ -32,8 +32,15 @@ export function startupBanner(config: EcsConfig, endpoint: string, processes = 1
       lines.push(`  Credentials: AccessKeyId ${key.accessKeyId}, secret from ALIBABA_CLOUD_ACCESS_KEY_SECRET (not shown).`);
     }
   }
+  lines.push(
+    '  Every call must be signed (Signature V1 or V3) with one of these keys: use an Alibaba Cloud SDK',
+    '  (endpoint above, protocol http), or sign a URL with examples/ecs/sign-url.ts; an unsigned call is',
+    '  refused with MissingParameter.',
+  );
   const env = endpoint === DEFAULT_ENDPOINT ? '' : `ECS_ENDPOINT=${endpoint} `;
   if (explorerPath !== undefined) lines.push(`  Explorer (reference, and forms that sign in your browser): ${endpoint}${explorerPath}`);
   lines.push(`  Try: curl "$(${env}npx tsx examples/ecs/sign-url.ts Action=DescribeRegions)"   or   ${env}npm run example:client`);
+  if (config.logLevel !== 'silent') lines.push(`  Access log: one JSON line per request on stdout (LOG_LEVEL=silent turns it off).`);
+  lines.push(`  Metrics (Prometheus): ${endpoint}/metrics`);
   return lines.join('\n');
 }

@@ -10,6 +10,7 @@
  * | `REDIS_URL` | none | keep nonces, throttling, ClientTokens and instances in Redis |
  * | `WORKERS` | `2` | processes of `npm run start:cluster` |
  * | `ECS_ENDPOINT` | `http://HOST:PORT` | where the example client and sign-url.ts send requests |
+ * | `LOG_LEVEL` | `info` | pino level of the access log on stdout (one JSON line per request); `silent`: none |
  */
 
 /** Which adapter serves the API. */
@@ -33,6 +34,19 @@ export interface EcsConfig {
   readonly throttlePerSecond: number;
   readonly redisUrl: string | undefined;
   readonly workers: number;
+  /** pino level of the access log. */
+  readonly logLevel: LogLevel;
+}
+
+/** pino's levels; `info` and below write the access log. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: Env): LogLevel {
+  const value = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  const found = LOG_LEVELS.find((level) => level === value);
+  if (found === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  return found;
 }
 
 /** The demo keys, used when `ALIBABA_CLOUD_ACCESS_KEY_ID` is not set. */
@@ -104,6 +118,7 @@ export function loadConfig(env: Env = process.env): EcsConfig {
     throttlePerSecond: integer(env, 'ECS_THROTTLE_PER_SECOND', 100, 1, 1_000_000),
     redisUrl: redisUrl(env),
     workers: integer(env, 'WORKERS', 2, 1, 64),
+    logLevel: logLevel(env),
   };
 }
 

@@ -11,6 +11,9 @@
 export {
   // Protocol: the envelope (RequestId, Format, parameters, error rendering) and the error catalogue.
   envelope,
+  // Requests Node's HTTP parser refuses answered as envelopes too; one record per exchange.
+  answerRefusedRequests,
+  type ExchangeListener,
   errors,
   defineError,
   // RPC: actions declared with typed parameters, served by Koa.

@@ -12,7 +12,18 @@ import { koaRoa } from '../../lib/index.js';
 import { createCsApi } from '../cs/api.js';
 import { createEcsApi, type EcsApiOptions } from './api.js';
 import type { EcsConfig } from './config.js';
-import { clientTokenGuard, envelope, explorer, koaRpc, rateLimitThrottler, signatureAuthenticator, staticCredentials, type StaticKey } from './middleware.js';
+import {
+  answerRefusedRequests,
+  clientTokenGuard,
+  envelope,
+  explorer,
+  koaRpc,
+  rateLimitThrottler,
+  signatureAuthenticator,
+  staticCredentials,
+  type ExchangeListener,
+  type StaticKey,
+} from './middleware.js';
 import { openState, type EcsState, type StateOptions } from './state.js';
 
 /** The HostId of error envelopes. */
@@ -24,6 +35,8 @@ export interface EcsService {
   readonly state: EcsState;
   /** Serves the API: `http.createServer(service.listener)`. */
   readonly listener: http.RequestListener;
+  /** The Actions the API declares. */
+  readonly actions: readonly string[];
   /** Close the state backends (the Redis connection). */
   close(): Promise<void>;
 }
@@ -34,6 +47,8 @@ export interface EcsServiceOptions extends StateOptions {
   readonly reportError?: (err: Error & { requestId?: string }) => void;
   /** Serve the API explorer page at this path (e.g. `/explorer`). Default: no explorer. */
   readonly explorerPath?: string;
+  /** Receives one record per request (access log, metrics: see observability.ts). */
+  readonly onExchange?: ExchangeListener;
 }
 
 function reportToStderr(err: Error & { requestId?: string }): void {
@@ -59,23 +74,25 @@ function protectionSteps(config: EcsConfig, state: EcsState): Omit<EcsApiOptions
   };
 }
 
-function koaListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void, explorerPath?: string): http.RequestListener {
+type EnvelopeSettings = { hostId: string; onExchange?: ExchangeListener };
+
+function koaListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void, settings: EnvelopeSettings, explorerPath?: string): http.RequestListener {
   const app = new Koa();
   const api = createEcsApi<Koa.Context>(steps);
   if (explorerPath !== undefined) app.use(explorer(api, { path: explorerPath, title: 'ECS example explorer' }));
-  app.use(envelope({ hostId: ECS_HOST_ID })); // RequestId, Format, parameters, error envelopes
+  app.use(envelope(settings)); // RequestId, Format, parameters, error envelopes
   app.use(koaRpc(api));
   app.use(koaRoa(createCsApi<Koa.Context>(steps))); // the CS-like ROA API on the other paths (examples/cs)
   app.on('error', report);
   return app.callback();
 }
 
-function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void, explorerPath?: string): http.RequestListener {
+function expressListener(steps: EcsApiOptions, report: (err: Error & { requestId?: string }) => void, settings: EnvelopeSettings, explorerPath?: string): http.RequestListener {
   const app = express();
   app.disable('x-powered-by'); // Alibaba Cloud endpoints send no such header
   const api = createEcsApi<ExpressRpcContext>(steps);
   if (explorerPath !== undefined) app.use(expressExplorer(api, { path: explorerPath, title: 'ECS example explorer' }));
-  app.use(expressEnvelope({ hostId: ECS_HOST_ID, onError: report }));
+  app.use(expressEnvelope({ ...settings, onError: report }));
   app.use(expressRpc(api));
   app.use(expressRoa(createCsApi<ExpressRpcContext>(steps))); // the CS-like ROA API on the other paths (examples/cs)
   app.use(errorHandler());
@@ -93,8 +110,11 @@ export async function createEcsService(config: EcsConfig, options: EcsServiceOpt
   const state = await openState(config.redisUrl, options);
   const steps: EcsApiOptions = { instances: state.instances, ...protectionSteps(config, state) };
   const report = options.reportError ?? reportToStderr;
-  const listener = config.framework === 'express' ? expressListener(steps, report, options.explorerPath) : koaListener(steps, report, options.explorerPath);
-  return { config, state, listener, close: () => state.close() };
+  const settings: EnvelopeSettings = options.onExchange === undefined ? { hostId: ECS_HOST_ID } : { hostId: ECS_HOST_ID, onExchange: options.onExchange };
+  const listener =
+    config.framework === 'express' ? expressListener(steps, report, settings, options.explorerPath) : koaListener(steps, report, settings, options.explorerPath);
+  const actions = createEcsApi(steps).describe().actions.map((action) => action.name);
+  return { config, state, listener, actions, close: () => state.close() };
 }
 
 /** A listening HTTP server. */
@@ -108,13 +128,15 @@ export interface Listening {
 }
 
 /**
- * Listen on `host:port` (port 0: a free one).
+ * Listen on `host:port` (port 0: a free one); requests Node's HTTP parser refuses are answered
+ * with envelopes (`answerRefusedRequests`).
  *
  * @example
  * const { endpoint } = await listen(service.listener, '127.0.0.1', 0);
  */
 export async function listen(listener: http.RequestListener, host: string, port: number): Promise<Listening> {
-  const server = http.createServer(listener);
+  // Requests Node's HTTP parser refuses get an XML error envelope too, not a bare status line.
+  const server = answerRefusedRequests(http.createServer(listener), { hostId: ECS_HOST_ID });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

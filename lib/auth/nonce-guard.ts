@@ -60,18 +60,18 @@ const PROCESS_TAG = crypto.randomBytes(9).toString('base64url');
  * if (failedWith5xx) await claim.release();
  */
 export class NonceGuard {
-  readonly #store: Store;
-  readonly #ttlMs: number;
-  readonly #prefix: string;
-  #counter = 0;
+  private readonly store: Store;
+  private readonly ttlMs: number;
+  private readonly prefix: string;
+  private counter = 0;
 
   constructor(options: NonceGuardOptions) {
     if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs < 1) {
       throw new RangeError(`nonce TTL must be a positive safe integer (ms), got ${String(options.ttlMs)}`);
     }
-    this.#store = options.store;
-    this.#ttlMs = options.ttlMs;
-    this.#prefix = options.keyPrefix ?? 'nonce:';
+    this.store = options.store;
+    this.ttlMs = options.ttlMs;
+    this.prefix = options.keyPrefix ?? 'nonce:';
   }
 
   /**
@@ -81,7 +81,7 @@ export class NonceGuard {
    * guard.keyOf('ak', 'n1'); // 'nonce:{ak:ak}Xb3…' (43 base64url characters after the tag)
    */
   keyOf(accessKeyId: string, nonce: string): string {
-    return this.#prefix + hashTag(`ak:${accessKeyId}`) + digest('sha256', `${accessKeyId.length}:${accessKeyId}${nonce}`, 'base64url');
+    return this.prefix + hashTag(`ak:${accessKeyId}`) + digest('sha256', `${accessKeyId.length}:${accessKeyId}${nonce}`, 'base64url');
   }
 
   /**
@@ -97,17 +97,17 @@ export class NonceGuard {
    */
   async claim(accessKeyId: string, nonce: string, recorder?: NonceRecorder): Promise<NonceClaim> {
     const key = this.keyOf(accessKeyId, nonce);
-    const token = `${PROCESS_TAG}.${(this.#counter = (this.#counter + 1) % Number.MAX_SAFE_INTEGER)}`;
+    const token = `${PROCESS_TAG}.${(this.counter = (this.counter + 1) % Number.MAX_SAFE_INTEGER)}`;
     let created: boolean;
     try {
-      const combined = recorder?.({ store: this.#store, key, value: token, ttlMs: this.#ttlMs });
-      created = combined === undefined ? await this.#store.setIfAbsent(key, token, this.#ttlMs) : (await combined) === 'recorded';
+      const combined = recorder?.({ store: this.store, key, value: token, ttlMs: this.ttlMs });
+      created = combined === undefined ? await this.store.setIfAbsent(key, token, this.ttlMs) : (await combined) === 'recorded';
     } catch (err) {
       if (isStoreUnavailableError(err)) throw new errors.ServiceUnavailable({ cause: err });
       throw err;
     }
     if (!created) throw new errors.SignatureNonceUsed();
-    const store = this.#store;
+    const store = this.store;
     return {
       release: async () => {
         try {

@@ -30,6 +30,10 @@ export interface OpenApiState {
   params: RequestParams;
   /** The raw form body bytes, when the envelope read the body (needed for Signature V3). */
   rawBody: Buffer | undefined;
+  /** `Code` of the error envelope answered, once one is (for `onExchange`). */
+  errorCode?: string | undefined;
+  /** True once a ClientToken retry was answered with the stored result (for `onExchange`). */
+  replayed?: boolean | undefined;
 }
 
 const EMPTY: ParamRecord = Object.freeze(Object.create(null)) as ParamRecord;
@@ -148,6 +152,8 @@ function fromParsedBody(parsed: unknown, maxParameters: number, counter: { count
 export interface RenderedFailure {
   readonly envelope: RenderedEnvelope;
   readonly headers: Readonly<Record<string, string>> | undefined;
+  /** `Code` of the error envelope; undefined for a success. */
+  readonly code?: string | undefined;
   /** The error to emit on the app's `error` event, or undefined. */
   readonly report: Error | undefined;
 }
@@ -163,12 +169,13 @@ export function renderThrown(options: ResolvedEnvelopeOptions, state: OpenApiSta
   const { error, internal } = toApiError(thrown);
   const report = internal ? asReportable(thrown, state.requestId) : undefined;
   try {
-    return { envelope: renderApiError(options, state, error), headers: safeHeaders(error), report };
+    return { envelope: renderApiError(options, state, error), headers: safeHeaders(error), code: String(error.code), report };
   } catch (renderFailure) {
     // The error's own data could not be rendered: that is a bug too.
     return {
       envelope: renderApiError(options, state, new errors.InternalError()),
       headers: undefined,
+      code: 'InternalError',
       report: asReportable(renderFailure, state.requestId),
     };
   }

@@ -4,6 +4,8 @@
 import { hostname } from 'node:os';
 import type { Format } from './format.js';
 import { createRequestId, safeRequestIdGenerator } from './request-id.js';
+import { corsHeaders, type CorsOptions } from './cors.js';
+import type { ExchangeListener } from './exchange-record.js';
 
 /** What a `recommend` function is told about the error. */
 export interface RecommendInput {
@@ -33,6 +35,19 @@ export interface EnvelopeOptions {
   bodyTimeoutMs?: number;
   /** Most parameters (query and body together). Default 1000. */
   maxParameters?: number;
+  /**
+   * Called once per request, when the response is sent (or its connection closed first), with an
+   * {@link ExchangeRecord}: RequestId, Action, Version, AccessKeyId, method, status, Code, Format,
+   * signature version, bytes out, duration and ClientToken replay. For access logs and metrics
+   * (docs/operations.md). Default: none, and then nothing is measured.
+   */
+  onExchange?: ExchangeListener;
+  /**
+   * CORS headers on every response the envelope answers, errors raised before the RPC layer
+   * included (a bad `Format`, a body over the limit, malformed encoding). Give it the same value as
+   * `createRpcApi({ cors })`, which also answers preflights. Default off.
+   */
+  cors?: boolean | CorsOptions;
 }
 
 /** Options with every default applied. */
@@ -45,6 +60,9 @@ export interface ResolvedEnvelopeOptions {
   readonly bodyLimit: number;
   readonly bodyTimeoutMs: number;
   readonly maxParameters: number;
+  readonly onExchange: ExchangeListener | undefined;
+  /** The CORS headers of every response, or undefined when CORS is off. */
+  readonly corsHeaders: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -73,6 +91,11 @@ function recommendFunction(recommend: EnvelopeOptions['recommend']): ResolvedEnv
       .replace(/\{HostId\}/g, encodeURIComponent(hostId));
 }
 
+function exchangeListener(listener: EnvelopeOptions['onExchange']): ExchangeListener | undefined {
+  if (listener !== undefined && typeof listener !== 'function') throw new TypeError('onExchange must be a function');
+  return listener;
+}
+
 /**
  * Validate options and apply defaults; throws a TypeError for a bad combination, at start-up.
  *
@@ -95,5 +118,7 @@ export function resolveEnvelopeOptions(options: EnvelopeOptions = {}): ResolvedE
     bodyLimit: positiveInteger('bodyLimit', options.bodyLimit, 1024 * 1024),
     bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, 30_000),
     maxParameters: positiveInteger('maxParameters', options.maxParameters, 1000),
+    onExchange: exchangeListener(options.onExchange),
+    corsHeaders: options.cors === undefined || options.cors === false ? undefined : Object.freeze(corsHeaders(options.cors === true ? {} : options.cors)),
   };
 }

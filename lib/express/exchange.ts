@@ -9,6 +9,7 @@ import { beginExchange, readQuery, type OpenApiState, type ReportedError } from 
 import { querystringOf } from '../core/request-target.js';
 import type { ResolvedEnvelopeOptions } from '../core/options.js';
 import type { ResolvedExpressOptions } from './options.js';
+import { recordExchange } from '../core/exchange-record.js';
 
 /** What the adapter keeps per request. */
 export interface ExpressExchange {
@@ -57,6 +58,9 @@ export function attachExchange(req: Request, res: Response, resolved: ResolvedEx
   locals.openapi = state;
   locals.requestId = state.requestId;
   res.setHeader('x-acs-request-id', state.requestId);
+  const { corsHeaders, onExchange } = resolved.envelope;
+  if (corsHeaders !== undefined) for (const name of Object.keys(corsHeaders)) res.setHeader(name, corsHeaders[name] as string);
+  if (onExchange !== undefined) recordExchange(req, res, state, onExchange, () => ({ action: locals.action, caller: locals.caller }), report);
   return exchange;
 }
 

@@ -38,6 +38,8 @@ export {
 } from '../core/errors/index.js';
 export { STATUS_TO_CODE, toApiError } from '../core/errors/to-api-error.js';
 export { createRequestId } from '../core/request-id.js';
+export { answerRefusedRequests, REFUSALS, type RefusalOptions } from '../core/client-error.js';
+export type { ExchangeRecord, ExchangeListener } from '../core/exchange-record.js';
 export { ResponseDataError } from '../core/render/response-data-error.js';
 // The RPC API on Express, and its framework-free parts (the same declarations serve koaRpc and expressRpc).
 export { expressRpc, type ExpressRpcContext } from './rpc.js';

@@ -23,6 +23,7 @@ export function writeEnvelope(res: Response, exchange: ExpressExchange, rendered
     return;
   }
   const { envelope, headers } = rendered;
+  if (rendered.code !== undefined) exchange.state.errorCode = rendered.code; // errors only: successes keep the state's shape
   if (envelope.status >= 400) {
     for (const name of res.getHeaderNames()) if (!keptOnError(name)) res.removeHeader(name);
     res.setHeader('x-acs-request-id', exchange.state.requestId);

@@ -119,7 +119,7 @@ export function replayEntry(token: TokenCall, existing: string): RpcResult {
   if (entry.digest !== token.digest) throw new errors.IdempotentParameterMismatch();
   if (entry.kind === 'pending') throw new errors.LastTokenProcessing();
   try {
-    return { data: restoreData(entry.snapshot), status: entry.status };
+    return { data: restoreData(entry.snapshot), status: entry.status, replayed: true };
   } catch (cause) {
     const error = new ClientTokenGuardError('foreign-entry', 'The stored ClientToken result cannot be read', { cause });
     token.report('read', error);

@@ -7,6 +7,7 @@ import { beginExchange, readParameters, renderData, renderThrown, type OpenApiSt
 import { errors } from '../core/errors/index.js';
 import { actionFor } from '../core/action-name.js';
 import { isEnvelopeData, keptOnError, successStatus } from '../core/success.js';
+import { recordExchange } from '../core/exchange-record.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -41,6 +42,12 @@ export function envelope(options: EnvelopeOptions = {}): Middleware {
     ctx.state.requestId = state.requestId;
     ctx.state.openapi = state;
     ctx.set('x-acs-request-id', state.requestId);
+    if (resolved.corsHeaders !== undefined) ctx.set(resolved.corsHeaders);
+    if (resolved.onExchange !== undefined) {
+      recordExchange(ctx.req, ctx.res, state, resolved.onExchange, () => ({ action: ctx.state.action, caller: ctx.state.caller }), (err) =>
+        ctx.app.emit('error', err, ctx),
+      );
+    }
     try {
       const request = ctx.request as { body?: unknown; rawBody?: Buffer | string };
       const preParsed = request.body === undefined ? undefined : { parsed: request.body, raw: request.rawBody };
@@ -76,6 +83,7 @@ function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): 
     return;
   }
   const { envelope: out, headers } = rendered;
+  if (rendered.code !== undefined) state.errorCode = rendered.code; // errors only: successes keep the state's shape
   if (out.status >= 400) {
     // Headers the handler set do not belong to an error; CORS policy headers do.
     for (const name of ctx.res.getHeaderNames()) if (!keptOnError(name)) ctx.res.removeHeader(name);

@@ -313,6 +313,7 @@ export class RpcApi<Ctx = unknown> {
     if (clientToken !== undefined && clientToken !== '' && this.options.idempotency !== undefined) {
       const run = async (): Promise<RpcResult> => ({ data: this.checked(entry, asData(await entry.handler(parsed.value, ctx, call))), status: 200 });
       const result = await this.options.idempotency(request, { caller, action, clientToken, fingerprint: fingerprint(params) }, run);
+      if (result.replayed === true) request.state.replayed = true;
       return { data: result.data, status: result.status, action, caller };
     }
     // The common path: no closure, and no extra turn of the event loop for a synchronous handler.

@@ -77,6 +77,8 @@ export interface RpcResult {
   readonly data: object;
   /** HTTP status (2xx). */
   readonly status: number;
+  /** True when a guard answers a retry with the stored result instead of running the handler. */
+  readonly replayed?: boolean | undefined;
 }
 
 /** Identifies one idempotent call. */

@@ -51,19 +51,19 @@ interface Entry {
 export class MemoryStore implements Store {
   /** The bound given at construction. */
   readonly maxEntries: number;
-  readonly #now: () => number;
+  private readonly now: () => number;
   /** Insertion order = write order: the first entry is the oldest-written. */
-  readonly #entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry>();
   /**
    * A long-lived iterator over the keys, positioned at the oldest entry. A fresh
    * `entries().next()` would rescan the holes that deletions leave at the head of V8's hash table
    * (quadratic under steady eviction); this cursor passes each hole once. Everything it has
    * yielded was evicted, and rewritten keys move to the end, so no live entry is behind it.
    */
-  #oldest: Iterator<string> = this.#entries.keys();
+  private oldest: Iterator<string> = this.entries.keys();
   /** Full-store insertions left before a full sweep for expired entries is allowed again. */
-  #insertsBeforeNextSweep = 0;
-  #earlyEvictions = 0;
+  private insertsBeforeNextSweep = 0;
+  private earlyEvictionCount = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     const { maxEntries = 100_000, sweepIntervalMs = 60_000, now = Date.now } = options;
@@ -74,13 +74,13 @@ export class MemoryStore implements Store {
       throw new RangeError(`MemoryStore sweepIntervalMs must be 0 or a positive number, got ${String(sweepIntervalMs)}`);
     }
     this.maxEntries = maxEntries;
-    this.#now = now;
+    this.now = now;
     if (sweepIntervalMs > 0) startSweeper(this, sweepIntervalMs);
   }
 
   /** Entries held right now, including expired ones not yet removed. Never above `maxEntries`. */
   get size(): number {
-    return this.#entries.size;
+    return this.entries.size;
   }
 
   /**
@@ -88,41 +88,41 @@ export class MemoryStore implements Store {
    * `maxEntries` is too small for the traffic: an evicted nonce could be replayed.
    */
   get earlyEvictions(): number {
-    return this.#earlyEvictions;
+    return this.earlyEvictionCount;
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     assertStoreString('key', key);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    const now = this.#now();
-    const existing = this.#entries.get(key);
+    const now = this.now();
+    const existing = this.entries.get(key);
     if (existing !== undefined) {
       if (existing.expiresAt > now) return false;
-      this.#entries.delete(key);
+      this.entries.delete(key);
     }
-    this.#insert(key, { value, expiresAt: now + ttlMs }, now);
+    this.insert(key, { value, expiresAt: now + ttlMs }, now);
     return true;
   }
 
   async get(key: string): Promise<string | undefined> {
     assertStoreString('key', key);
-    return this.#live(key, this.#now())?.value;
+    return this.live(key, this.now())?.value;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     assertStoreString('key', key);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    const now = this.#now();
+    const now = this.now();
     // Delete first so the key moves to the end of the write order.
-    this.#entries.delete(key);
-    this.#insert(key, { value, expiresAt: now + ttlMs }, now);
+    this.entries.delete(key);
+    this.insert(key, { value, expiresAt: now + ttlMs }, now);
   }
 
   async delete(key: string): Promise<void> {
     assertStoreString('key', key);
-    this.#entries.delete(key);
+    this.entries.delete(key);
   }
 
   async compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
@@ -130,20 +130,20 @@ export class MemoryStore implements Store {
     assertStoreString('expected value', expected);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    const now = this.#now();
-    const entry = this.#live(key, now);
+    const now = this.now();
+    const entry = this.live(key, now);
     if (entry === undefined || entry.value !== expected) return false;
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: now + ttlMs });
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: now + ttlMs });
     return true;
   }
 
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
     assertStoreString('key', key);
     assertStoreString('expected value', expected);
-    const entry = this.#live(key, this.#now());
+    const entry = this.live(key, this.now());
     if (entry === undefined || entry.value !== expected) return false;
-    this.#entries.delete(key);
+    this.entries.delete(key);
     return true;
   }
 
@@ -151,11 +151,11 @@ export class MemoryStore implements Store {
    * Removes every expired entry now; O(size). Returns how many were removed. The background
    * sweeper and a full store call this; you rarely need to.
    */
-  sweepExpired(now: number = this.#now()): number {
+  sweepExpired(now: number = this.now()): number {
     let removed = 0;
-    for (const [key, entry] of this.#entries) {
+    for (const [key, entry] of this.entries) {
       if (entry.expiresAt <= now) {
-        this.#entries.delete(key);
+        this.entries.delete(key);
         removed += 1;
       }
     }
@@ -163,18 +163,18 @@ export class MemoryStore implements Store {
   }
 
   /** The entry if it is live; an expired one is removed on the way. */
-  #live(key: string, now: number): Entry | undefined {
-    const entry = this.#entries.get(key);
+  private live(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt > now) return entry;
-    this.#entries.delete(key);
+    this.entries.delete(key);
     return undefined;
   }
 
   /** Inserts a key that is not in the map, making room first if the store is full. */
-  #insert(key: string, entry: Entry, now: number): void {
-    if (this.#entries.size >= this.maxEntries) this.#makeRoom(now);
-    this.#entries.set(key, entry);
+  private insert(key: string, entry: Entry, now: number): void {
+    if (this.entries.size >= this.maxEntries) this.makeRoom(now);
+    this.entries.set(key, entry);
   }
 
   /**
@@ -182,24 +182,24 @@ export class MemoryStore implements Store {
    * `maxEntries / 8` full-store insertions, so the cost per insertion stays O(1) amortised. Then the
    * oldest-written entries go (O(1) each: the head of the Map's insertion order).
    */
-  #makeRoom(now: number): void {
-    if (this.#insertsBeforeNextSweep <= 0) {
+  private makeRoom(now: number): void {
+    if (this.insertsBeforeNextSweep <= 0) {
       this.sweepExpired(now);
-      this.#insertsBeforeNextSweep = Math.ceil(this.maxEntries / 8);
+      this.insertsBeforeNextSweep = Math.ceil(this.maxEntries / 8);
     }
-    this.#insertsBeforeNextSweep -= 1;
-    while (this.#entries.size >= this.maxEntries) {
-      let oldest = this.#oldest.next();
+    this.insertsBeforeNextSweep -= 1;
+    while (this.entries.size >= this.maxEntries) {
+      let oldest = this.oldest.next();
       if (oldest.done === true) {
         // A finished Map iterator stays finished, even after new insertions: start a new one.
-        this.#oldest = this.#entries.keys();
-        oldest = this.#oldest.next();
+        this.oldest = this.entries.keys();
+        oldest = this.oldest.next();
         if (oldest.done === true) return;
       }
       const key = oldest.value;
-      const entry = this.#entries.get(key);
-      this.#entries.delete(key);
-      if (entry !== undefined && entry.expiresAt > now) this.#earlyEvictions += 1;
+      const entry = this.entries.get(key);
+      this.entries.delete(key);
+      if (entry !== undefined && entry.expiresAt > now) this.earlyEvictionCount += 1;
     }
   }
 }

@@ -113,7 +113,7 @@ function isNodeRedis(client: object): client is NodeRedisLikeClient {
 
 abstract class BaseConnection {
   /** Callbacks of operations waiting for 'ready'; each removes itself when its time is up. */
-  readonly #waiters = new Set<() => void>();
+  private readonly waiters = new Set<() => void>();
 
   protected constructor(emitter: Pick<IoRedisLikeClient, 'on'>, readyEvent = 'ready') {
     // A client that emits 'error' with no listener crashes the process (node-redis) or prints
@@ -121,8 +121,8 @@ abstract class BaseConnection {
     // applications should still add their own listener to log them.
     emitter.on('error', ignore);
     emitter.on(readyEvent, () => {
-      const waiters = [...this.#waiters];
-      this.#waiters.clear();
+      const waiters = [...this.waiters];
+      this.waiters.clear();
       for (const wake of waiters) wake();
     });
   }
@@ -132,12 +132,12 @@ abstract class BaseConnection {
     return new Promise<boolean>((resolve) => {
       const finish = (ready: boolean): void => {
         clearTimeout(timer);
-        this.#waiters.delete(wake);
+        this.waiters.delete(wake);
         resolve(ready);
       };
       const wake = (): void => finish(true);
       const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
-      this.#waiters.add(wake);
+      this.waiters.add(wake);
     });
   }
 
@@ -181,26 +181,26 @@ class IoRedisConnection extends BaseConnection implements RedisConnection {
 class NodeRedisConnection extends BaseConnection implements RedisConnection {
   readonly library = 'node-redis';
   /** Set when the connection fails or drops, cleared by the next 'ready'. */
-  #lost = false;
+  private lost = false;
 
   constructor(private readonly client: NodeRedisLikeClient) {
     super(client);
     // state() consults isReady first, so an 'error' while still ready changes nothing.
     const lost = (): void => {
-      this.#lost = true;
+      this.lost = true;
     };
     client.on('error', lost);
     client.on('reconnecting', lost);
     client.on('end', lost);
     client.on('ready', () => {
-      this.#lost = false;
+      this.lost = false;
     });
   }
 
   state(): ConnectionState {
     if (!this.client.isOpen) return 'lost';
     if (this.client.isReady) return 'ready';
-    return this.#lost ? 'lost' : 'starting';
+    return this.lost ? 'lost' : 'starting';
   }
 
   send(command: string, args: string[]): Promise<unknown> {

@@ -61,7 +61,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements Store {
   readonly prefix: string;
   readonly commandTimeoutMs: number;
-  readonly #connection: RedisConnection;
+  private readonly redisConnection: RedisConnection;
 
   constructor(options: RedisStoreOptions) {
     const { client, prefix = 'aom:', commandTimeoutMs = 1000 } = options;
@@ -71,33 +71,33 @@ export class RedisStore implements Store {
     }
     this.prefix = prefix;
     this.commandTimeoutMs = commandTimeoutMs;
-    this.#connection = redisConnectionFor(client);
+    this.redisConnection = redisConnectionFor(client);
   }
 
   /** Which client library was detected. */
   get clientLibrary(): 'ioredis' | 'node-redis' {
-    return this.#connection.library;
+    return this.redisConnection.library;
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     assertStoreString('key', key);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    return this.#run('setIfAbsent', async (send) =>
+    return this.run('setIfAbsent', async (send) =>
       isOk(await send('SET', [this.prefix + key, value, 'PX', String(ttlMs), 'NX'])),
     );
   }
 
   async get(key: string): Promise<string | undefined> {
     assertStoreString('key', key);
-    return this.#run('get', async (send) => optionalString(await send('GET', [this.prefix + key])));
+    return this.run('get', async (send) => optionalString(await send('GET', [this.prefix + key])));
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     assertStoreString('key', key);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    await this.#run('set', async (send) => {
+    await this.run('set', async (send) => {
       if (!isOk(await send('SET', [this.prefix + key, value, 'PX', String(ttlMs)]))) {
         throw new TypeError('Unexpected reply to SET');
       }
@@ -106,7 +106,7 @@ export class RedisStore implements Store {
 
   async delete(key: string): Promise<void> {
     assertStoreString('key', key);
-    await this.#run('delete', (send) => send('DEL', [this.prefix + key]));
+    await this.run('delete', (send) => send('DEL', [this.prefix + key]));
   }
 
   async compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
@@ -114,7 +114,7 @@ export class RedisStore implements Store {
     assertStoreString('expected value', expected);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    return this.#run('compareAndSet', async (send) =>
+    return this.run('compareAndSet', async (send) =>
       integerReply(await evalScript(send, compareAndSetScript, [this.prefix + key], [expected, value, String(ttlMs)])) === 1,
     );
   }
@@ -122,14 +122,14 @@ export class RedisStore implements Store {
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
     assertStoreString('key', key);
     assertStoreString('expected value', expected);
-    return this.#run('compareAndDelete', async (send) =>
+    return this.run('compareAndDelete', async (send) =>
       integerReply(await evalScript(send, compareAndDeleteScript, [this.prefix + key], [expected])) === 1,
     );
   }
 
   /** Runs `body` under `commandTimeoutMs` (see {@link runRedisOperation}). */
-  #run<T>(operation: string, body: (send: Send) => Promise<T>): Promise<T> {
-    return runRedisOperation(this.#connection, operation, this.commandTimeoutMs, body);
+  private run<T>(operation: string, body: (send: Send) => Promise<T>): Promise<T> {
+    return runRedisOperation(this.redisConnection, operation, this.commandTimeoutMs, body);
   }
 
   /**
@@ -143,12 +143,12 @@ export class RedisStore implements Store {
    */
   evalScript(operation: string, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     for (const key of keys) assertStoreString('key', key);
-    return this.#run(operation, (send) => evalScript(send, script, keys, args));
+    return this.run(operation, (send) => evalScript(send, script, keys, args));
   }
 
   /** The connection adapter of the client (shared by every store and counter on the same client). */
   get connection(): RedisConnection {
-    return this.#connection;
+    return this.redisConnection;
   }
 }
 

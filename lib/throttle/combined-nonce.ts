@@ -38,18 +38,18 @@ export function nonceRecorderSourceOf(throttle: Throttler | undefined): NonceRec
  * const consumed = early.take(request, 'RunInstances'); // undefined: count now
  */
 export class EarlyCounts {
-  readonly #counter: RedisCounter;
-  readonly #waiting = new WeakMap<RpcRequest, { readonly action: string; readonly consumed: Consumed }>();
+  private readonly counter: RedisCounter;
+  private readonly waiting = new WeakMap<RpcRequest, { readonly action: string; readonly consumed: Consumed }>();
 
   constructor(counter: RedisCounter) {
-    this.#counter = counter;
+    this.counter = counter;
   }
 
   /** The outcome counted early for `request` and `action`, removed so that it is used once. */
   take(request: RpcRequest, action: string): Consumed | undefined {
-    const early = this.#waiting.get(request);
+    const early = this.waiting.get(request);
     if (early === undefined) return undefined;
-    this.#waiting.delete(request);
+    this.waiting.delete(request);
     return early.action === action ? early.consumed : undefined;
   }
 
@@ -60,18 +60,18 @@ export class EarlyCounts {
   recorder(request: RpcRequest, action: string, counts: readonly Count[]): NonceRecorder {
     return (nonce: NonceRecord) => {
       const { store } = nonce;
-      if (!(store instanceof RedisStore) || store.connection !== this.#counter.connection) return undefined;
-      const counterKeys = this.#counter.keysOf(counts);
+      if (!(store instanceof RedisStore) || store.connection !== this.counter.connection) return undefined;
+      const counterKeys = this.counter.keysOf(counts);
       const keys = [store.prefix + nonce.key, ...counterKeys];
       if (!sameSlot(keys)) return undefined;
       const args = ['1', nonce.value, String(nonce.ttlMs), ...countArguments(counts)];
       return store.evalScript('setIfAbsent', countScript, keys, args).then((reply) => {
         const outcome = parseCountReply(reply);
         if (outcome === 'nonce-used') return 'used';
-        this.#waiting.set(request, { action, consumed: outcome });
+        this.waiting.set(request, { action, consumed: outcome });
         // Refused before the throttling step: the request was not counted before, so give the point back.
         request.onSettled?.(() => {
-          if (this.#waiting.delete(request)) void this.#counter.refund(counterKeys);
+          if (this.waiting.delete(request)) void this.counter.refund(counterKeys);
         });
         return 'recorded';
       });

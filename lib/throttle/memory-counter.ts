@@ -43,8 +43,8 @@ interface Slot {
  */
 export class MemoryCounter implements LimitCounter {
   readonly maxKeys: number;
-  readonly #slots = new Map<string, Slot>();
-  #size = 0;
+  private readonly slots = new Map<string, Slot>();
+  private entryCount = 0;
 
   constructor(maxKeys: number) {
     if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) {
@@ -55,26 +55,26 @@ export class MemoryCounter implements LimitCounter {
 
   /** Keys held right now (including some whose window ended and that were not dropped yet). Never above `maxKeys`. */
   get size(): number {
-    return this.#size;
+    return this.entryCount;
   }
 
   async consume(counts: readonly Count[]): Promise<Consumed> {
     let outcome = ALLOWED;
-    for (const { limit, key } of counts) outcome = stricter(outcome, await this.#consumeOne(limit, key));
+    for (const { limit, key } of counts) outcome = stricter(outcome, await this.consumeOne(limit, key));
     return outcome;
   }
 
-  async #consumeOne(limit: ResolvedLimit, key: string): Promise<Consumed> {
-    const slot = this.#slot(limit);
+  private async consumeOne(limit: ResolvedLimit, key: string): Promise<Consumed> {
+    const slot = this.slot(limit);
     const now = Date.now();
     const expiresAt = slot.live.get(key);
     if (expiresAt === undefined || expiresAt <= now) {
-      if (expiresAt !== undefined) this.#drop(slot, key);
-      if (this.#size >= this.maxKeys) this.#dropExpired(now);
-      if (this.#size >= this.maxKeys) throw new ThrottleTableFullError(this.maxKeys);
+      if (expiresAt !== undefined) this.drop(slot, key);
+      if (this.entryCount >= this.maxKeys) this.dropExpired(now);
+      if (this.entryCount >= this.maxKeys) throw new ThrottleTableFullError(this.maxKeys);
       // Claimed before counting (synchronously), so concurrent new keys cannot overshoot the bound.
       slot.live.set(key, now + limit.durationSeconds * 1000);
-      this.#size += 1;
+      this.entryCount += 1;
     }
     let res: RateLimiterRes;
     let allowed: boolean;
@@ -95,29 +95,29 @@ export class MemoryCounter implements LimitCounter {
     return allowed ? ALLOWED : { allowed: false, msBeforeNext: res.msBeforeNext };
   }
 
-  #slot(limit: ResolvedLimit): Slot {
-    let slot = this.#slots.get(limit.id);
+  private slot(limit: ResolvedLimit): Slot {
+    let slot = this.slots.get(limit.id);
     if (slot === undefined) {
       const limiter = new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds, keyPrefix: '' });
       slot = { limiter, live: new Map() };
-      this.#slots.set(limit.id, slot);
+      this.slots.set(limit.id, slot);
     }
     return slot;
   }
 
   /** Forget `key` here and in the library (its record would otherwise wait for its own timer). */
-  #drop(slot: Slot, key: string): void {
+  private drop(slot: Slot, key: string): void {
     slot.live.delete(key);
-    this.#size -= 1;
+    this.entryCount -= 1;
     void slot.limiter.delete(key);
   }
 
   /** Drops every key whose window ended: from the head of each slot, stopping at the first live one. */
-  #dropExpired(now: number): void {
-    for (const slot of this.#slots.values()) {
+  private dropExpired(now: number): void {
+    for (const slot of this.slots.values()) {
       for (const [key, expiresAt] of slot.live) {
         if (expiresAt > now) break;
-        this.#drop(slot, key);
+        this.drop(slot, key);
       }
     }
   }

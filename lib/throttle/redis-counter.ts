@@ -42,17 +42,17 @@ export class RedisCounter implements LimitCounter {
   readonly timeoutMs: number;
   /** The client's connection adapter (shared with every store on the same client). */
   readonly connection: RedisConnection;
-  readonly #keyPrefix: string;
+  private readonly keyPrefix: string;
 
   constructor(client: RedisClientLike, keyPrefix: string, timeoutMs: number) {
     this.connection = redisConnectionFor(client); // validates the client, adds a silent 'error' listener
-    this.#keyPrefix = `${keyPrefix}:`;
+    this.keyPrefix = `${keyPrefix}:`;
     this.timeoutMs = timeoutMs;
   }
 
   /** The Redis keys of `counts`: `<keyPrefix>:<key>`. */
   keysOf(counts: readonly Count[]): string[] {
-    return counts.map((count) => this.#keyPrefix + count.key);
+    return counts.map((count) => this.keyPrefix + count.key);
   }
 
   async consume(counts: readonly Count[]): Promise<Consumed> {

@@ -9,7 +9,7 @@ import { ConfigError, DEMO_KEYS, clientEndpoint, clientKey, loadConfig } from '.
 import { describeRedisUrl } from '../../examples/ecs/state.js';
 
 describe('example/config', () => {
-  it('defaults: 127.0.0.1:3000, Koa, demo keys, 100 per second, memory, 2 workers', () => {
+  it('defaults: 127.0.0.1:3000, Koa, demo keys, 100 per second, memory, 2 workers, log level info', () => {
     assert.deepEqual(loadConfig({}), {
       host: '127.0.0.1',
       port: 3000,
@@ -19,6 +19,7 @@ describe('example/config', () => {
       throttlePerSecond: 100,
       redisUrl: undefined,
       workers: 2,
+      logLevel: 'info',
     });
     assert.deepEqual(
       DEMO_KEYS.map((k) => [k.accessKeyId, k.secret, k.disabled]),
@@ -39,6 +40,7 @@ describe('example/config', () => {
       ECS_THROTTLE_PER_SECOND: '7',
       REDIS_URL: 'redis://127.0.0.1:6379/2',
       WORKERS: '4',
+      LOG_LEVEL: 'Warn',
     });
     assert.deepEqual(config, {
       host: '0.0.0.0',
@@ -49,6 +51,7 @@ describe('example/config', () => {
       throttlePerSecond: 7,
       redisUrl: 'redis://127.0.0.1:6379/2',
       workers: 4,
+      logLevel: 'warn',
     });
     assert.deepEqual(loadConfig({ PORT: '', FRAMEWORK: ' ', REDIS_URL: '' }), loadConfig({}));
   });

@@ -36,13 +36,11 @@ export type Expectation = Outcome | readonly Outcome[];
 
 /** One acceptable outcome. */
 export type Outcome =
-  /** An envelope with this status; `code` null means a success envelope. */
-  | { readonly status: number; readonly code: string | null; readonly format?: 'XML' | 'JSON'; readonly closes?: boolean }
   /**
-   * Node's HTTP parser refuses the request before any middleware runs: a bare 4xx without a body
-   * (no envelope can be written by the package there). Counted apart in the figures.
+   * An envelope with this status; `code` null means a success envelope. Requests Node's HTTP parser
+   * refuses are envelopes too (`answerRefusedRequests`): no case accepts a bare response.
    */
-  | { readonly parser: number }
+  | { readonly status: number; readonly code: string | null; readonly format?: 'XML' | 'JSON'; readonly closes?: boolean }
   /** The client went away mid-request: no response, and nothing reported as a server bug. */
   | { readonly closed: true };
 

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import express from 'express';
 import { envelope as expressEnvelope, errorHandler, expressRpc as packageExpressRpc, type ExpressRpcContext } from '../../lib/express/index.js';
-import { envelope, koaRpc } from '../../lib/index.js';
+import { answerRefusedRequests, envelope, koaRpc } from '../../lib/index.js';
 import { signatureAuthenticator, staticCredentials, type StaticKey } from '../../lib/auth/index.js';
 import { MemoryStore, type Store } from '../../lib/stores/index.js';
 import { rateLimitThrottler } from '../../lib/throttle/index.js';
@@ -103,7 +103,8 @@ function listener(framework: Framework, api: EcsApiOptions, reported: Error[]): 
  */
 export async function startHostileService(framework: Framework, options: HostileServiceOptions = {}): Promise<HostileService> {
   const reported: Error[] = [];
-  const server = http.createServer(listener(framework, steps(options), reported));
+  // Requests Node's parser refuses get an envelope too, as the example's server does.
+  const server = answerRefusedRequests(http.createServer(listener(framework, steps(options), reported)), { hostId: ECS_HOST_ID });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

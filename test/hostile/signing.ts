@@ -53,7 +53,8 @@ export interface V1Signing {
   readonly signatureMethod?: string | null;
   readonly signatureVersion?: string | null;
   readonly nonce?: string | null;
-  readonly timestamp?: string | null;
+  /** A fixed text, or a function called at signing time (for timestamps relative to the send). */
+  readonly timestamp?: string | (() => string) | null;
   /** Replace the computed signature (`null`: send none). */
   readonly signature?: ((real: string) => string) | null;
   /** Put the common parameters in the form body instead of the query. */
@@ -107,7 +108,7 @@ function signWithV1(request: Unsigned, signing: V1Signing): Signed {
   add('SignatureMethod', present(signing.signatureMethod, 'HMAC-SHA1'));
   add('SignatureVersion', present(signing.signatureVersion, '1.0'));
   add('SignatureNonce', present(signing.nonce, randomUUID()));
-  add('Timestamp', present(signing.timestamp, popTimestamp()));
+  add('Timestamp', present(typeof signing.timestamp === 'function' ? signing.timestamp() : signing.timestamp, popTimestamp()));
   const query = signing.inBody === true ? request.query : [...request.query, ...common];
   const form = signing.inBody === true ? [...(request.form ?? []), ...common] : request.form;
   const real = signV1(stringToSignV1(request.method, union(query, form ?? [])), signing.secret ?? KEY.secret);

@@ -68,9 +68,11 @@ describe('idempotency: clientTokenGuard', () => {
     const h = counter((n) => ({ data: { ThingId: `thing-${n}`, Quota: 10n ** 20n, At: new Date(0) }, status: 202 }));
     const first = await guard(request, idempotentCall('t-1'), h.run);
     assert.deepEqual(first.data, { ThingId: 'thing-1', Quota: 10n ** 20n, At: new Date(0) });
+    assert.equal(first.replayed, undefined);
     for (let i = 0; i < 3; i++) {
       const again = await guard(request, idempotentCall('t-1'), h.run);
-      assert.deepEqual(again, { data: { ThingId: 'thing-1', Quota: 10n ** 20n, At: '1970-01-01T00:00:00Z' }, status: 202 });
+      // `replayed` tells the RPC API (and so `onExchange`) that the stored result was answered.
+      assert.deepEqual(again, { data: { ThingId: 'thing-1', Quota: 10n ** 20n, At: '1970-01-01T00:00:00Z' }, status: 202, replayed: true });
     }
     assert.equal(h.runs, 1);
     assert.deepEqual(reports, []);

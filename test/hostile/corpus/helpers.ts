@@ -41,6 +41,16 @@ export const KEY_NOT_FOUND = error(400, 'InvalidAccessKeyId.NotFound');
 export const REGION_NOT_FOUND = error(404, 'InvalidRegionId.NotFound');
 
 /**
+ * Refused by Node's HTTP parser before any middleware runs: `answerRefusedRequests(server)` answers
+ * an XML envelope (never Node's bare status line) and closes the connection.
+ */
+export const REFUSED = { status: 400, code: 'InvalidRequest.Malformed', format: 'XML', closes: true } as const;
+/** Request line and headers over Node's header size limit: still an envelope, with Node's 431. */
+export const HEADERS_TOO_LARGE = { status: 431, code: 'InvalidRequest.HeadersTooLarge', format: 'XML', closes: true } as const;
+/** An `Expect` other than 100-continue: an envelope with 417. */
+export const EXPECTATION_FAILED = { status: 417, code: 'InvalidRequest.ExpectationFailed', format: 'XML', closes: true } as const;
+
+/**
  * DescribeInstances in cn-hangzhou plus `extra`.
  *
  * @example

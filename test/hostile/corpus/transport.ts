@@ -4,7 +4,7 @@
  */
 import type { HostileCase, HostileRequest } from '../case.js';
 import { BODY_TIMEOUT_MS } from '../service.js';
-import { call, error, FORM, group, INVALID, INVALID_ACTION, MISSING, ok, signedGet, signedPost, UNSUPPORTED_METHOD, V1 } from './helpers.js';
+import { call, error, FORM, group, INVALID, INVALID_ACTION, MISSING, ok, signedGet, signedPost, UNSUPPORTED_METHOD, V1, REFUSED, HEADERS_TOO_LARGE, EXPECTATION_FAILED } from './helpers.js';
 
 const methods = group('every method');
 const bodies = group('oversized and truncated bodies');
@@ -19,10 +19,10 @@ const regions = call('DescribeRegions');
 const MIB = 1024 * 1024;
 const CLOSES = (code: string) => ({ status: 400, code, closes: true }) as const;
 /**
- * A client that half-closes mid-body: whichever comes first, the envelope's body error or Node's own
- * bare 400 for a request cut short at end of stream (its default `clientError` answer).
+ * A client that half-closes mid-body: whichever comes first, the envelope's body error or the
+ * parser's refusal of a request cut short at end of stream (answered as an envelope too).
  */
-const HALF_CLOSED = [CLOSES('InvalidParameter'), { parser: 400 }] as const;
+const HALF_CLOSED = [CLOSES('InvalidParameter'), REFUSED] as const;
 const formBody = (text: string, extra: Partial<HostileRequest> = {}): HostileRequest => ({
   method: 'POST',
   body: Buffer.from(text, 'utf8'),
@@ -43,8 +43,8 @@ export const TRANSPORT_CASES: readonly HostileCase[] = [
   ),
   methods('TRACE with a body and a forged Cookie', { method: 'TRACE', query: regions, headers: [['Cookie', 'session=secret-cookie'], FORM], body: Buffer.from('a=b') }, UNSUPPORTED_METHOD),
   methods('OPTIONS * (asterisk form: not the API path)', { method: 'OPTIONS', path: '*' }, INVALID_ACTION),
-  methods('lower-case get', { method: 'get', query: regions }, { parser: 400 }),
-  methods('unknown method FOO', { method: 'FOO', query: regions }, { parser: 400 }),
+  methods('lower-case get', { method: 'get', query: regions }, REFUSED),
+  methods('unknown method FOO', { method: 'FOO', query: regions }, REFUSED),
   methods('CONNECT (no tunnel is offered)', { method: 'CONNECT', path: '127.0.0.1:22', noHost: true, headers: [['Host', '127.0.0.1:22']] }, { closed: true }),
   methods('a path other than the API path', { path: '/admin', query: regions, sign: V1 }, INVALID_ACTION),
   methods('an absolute-form request target', { path: 'http://127.0.0.1/', query: regions, sign: V1 }, ok()),
@@ -57,13 +57,13 @@ export const TRANSPORT_CASES: readonly HostileCase[] = [
   bodies('Content-Length larger than sent, client waits', { ...signedPost(regions, [['RegionId', 'cn-hangzhou']]), framing: { contentLength: 1000 } }, CLOSES('InvalidParameter')),
   bodies('Content-Length larger than sent, client half-closes', { ...signedPost(regions, [['RegionId', 'cn-hangzhou']]), framing: { contentLength: 1000, then: 'end' } }, HALF_CLOSED),
   bodies('chunked body never finished', { ...formBody('Action=DescribeRegions'), framing: { chunked: true, sendBytes: 10 } }, CLOSES('InvalidParameter')),
-  bodies('Content-Length smaller than sent (the rest is a second, garbage request)', { ...signedPost(regions, [['RegionId', 'cn-hangzhou']]), framing: { contentLength: 5 } }, { parser: 400 }),
+  bodies('Content-Length smaller than sent (the rest is a second, garbage request)', { ...signedPost(regions, [['RegionId', 'cn-hangzhou']]), framing: { contentLength: 5 } }, REFUSED),
   bodies('a smuggled request inside an oversized body', formBody(`GET /?Action=DeleteInstance HTTP/1.1\r\nHost: x\r\n\r\n`, { framing: { contentLength: 99_999_999 } }), CLOSES('InvalidParameter')),
-  bodies('Content-Length: -1', { ...formBody('a=b'), framing: { contentLength: -1 } }, { parser: 400 }),
-  bodies('two different Content-Length headers', { ...formBody('a=b'), headers: [FORM, ['Content-Length', '2']] }, { parser: 400 }),
-  bodies('Content-Length and Transfer-Encoding together', { ...formBody('a=b'), headers: [FORM, ['Transfer-Encoding', 'chunked']] }, { parser: 400 }),
-  bodies('chunk size that is not hex', { method: 'POST', body: Buffer.from('zz\r\nabc\r\n0\r\n\r\n'), headers: [FORM, ['Transfer-Encoding', 'chunked']], framing: { contentLength: 'omit' } }, { parser: 400 }),
-  bodies('Transfer-Encoding: gzip, chunked (not understood)', { ...formBody('a=b'), headers: [FORM, ['Transfer-Encoding', 'gzip, chunked']], framing: { contentLength: 'omit' } }, { parser: 400 }),
+  bodies('Content-Length: -1', { ...formBody('a=b'), framing: { contentLength: -1 } }, REFUSED),
+  bodies('two different Content-Length headers', { ...formBody('a=b'), headers: [FORM, ['Content-Length', '2']] }, REFUSED),
+  bodies('Content-Length and Transfer-Encoding together', { ...formBody('a=b'), headers: [FORM, ['Transfer-Encoding', 'chunked']] }, REFUSED),
+  bodies('chunk size that is not hex', { method: 'POST', body: Buffer.from('zz\r\nabc\r\n0\r\n\r\n'), headers: [FORM, ['Transfer-Encoding', 'chunked']], framing: { contentLength: 'omit' } }, REFUSED),
+  bodies('Transfer-Encoding: gzip, chunked (not understood)', { ...formBody('a=b'), headers: [FORM, ['Transfer-Encoding', 'gzip, chunked']], framing: { contentLength: 'omit' } }, REFUSED),
   bodies('an empty POST', { method: 'POST', query: regions, body: Buffer.alloc(0), headers: [FORM] }, error(400, 'MissingParameter')),
   bodies('a form body on a GET is read too', { query: regions, body: Buffer.from('Action=DeleteInstance'), headers: [FORM] }, INVALID),
   bodies('a UTF-8 BOM before the form (part of the first name)', formBody('\uFEFFAction=DescribeRegions&Version=2014-05-26'), MISSING),
@@ -96,8 +96,8 @@ export const TRANSPORT_CASES: readonly HostileCase[] = [
   injection('…and listed back', signedGet(call('DescribeInstances', ['RegionId', 'cn-hangzhou'])), ok()),
   injection('CR LF in a Version', signedGet([['Action', 'DescribeRegions'], ['Version', '2014-05-26\r\nX-Injected: 1']]), INVALID),
   injection('encoded CR LF in the V3 action header text', { query: call('DescribeRegions%0d%0aX-Injected:%201'), sign: { version: 'V3' } }, error(403, 'InvalidAction', 'JSON')),
-  injection('an obs-fold continuation line', { query: regions, headers: [['X-Custom', 'a'], [' X-Injected', '1']] }, { parser: 400 }),
-  injection('a header name with a space', { query: regions, headers: [['X Injected', '1']] }, { parser: 400 }),
+  injection('an obs-fold continuation line', { query: regions, headers: [['X-Custom', 'a'], [' X-Injected', '1']] }, REFUSED),
+  injection('a header name with a space', { query: regions, headers: [['X Injected', '1']] }, REFUSED),
   injection('Origin with CR LF escapes (no CORS echo)', { query: regions, headers: [['Origin', 'http://evil.example%0d%0aX-Injected:%201']], sign: V1 }, ok()),
   injection('a Host header with an injection attempt', { query: regions, noHost: true, headers: [['Host', 'evil.example%0d%0aX-Injected:1']], sign: V1 }, ok()),
 
@@ -117,10 +117,10 @@ export const TRANSPORT_CASES: readonly HostileCase[] = [
   slow('client vanishes mid-body (nothing to answer, nothing reported)', { ...formBody('Action=DescribeRegions&Version=2014-05-26'), framing: { sendBytes: 10, then: 'destroy' } }, { closed: true }),
   slow('client vanishes mid-chunked-body', { ...formBody('Action=DescribeRegions&Version=2014-05-26'), framing: { chunked: true, sendBytes: 10, then: 'destroy' } }, { closed: true }),
 
-  framing('HTTP/1.1 without Host', { query: regions, noHost: true }, { parser: 400 }),
+  framing('HTTP/1.1 without Host', { query: regions, noHost: true }, REFUSED),
   framing('two Host headers', { query: regions, headers: [['Host', 'evil.example']], sign: V1 }, ok()),
-  framing('an unknown Expect', { query: regions, headers: [['Expect', 'something-else']] }, { parser: 417 }),
-  framing('a 20 KB Cookie header (over the header limit)', { query: regions, headers: [['Cookie', 'c'.repeat(20_000)]] }, { parser: 431 }),
+  framing('an unknown Expect', { query: regions, headers: [['Expect', 'something-else']] }, EXPECTATION_FAILED),
+  framing('a 20 KB Cookie header (over the header limit)', { query: regions, headers: [['Cookie', 'c'.repeat(20_000)]] }, HEADERS_TOO_LARGE),
   framing('a thousand small headers', { query: regions, headers: Array.from({ length: 1000 }, (_, i) => [`X-H${i}`, 'v'] as const), sign: V1 }, ok()),
   framing('Accept asking for JSON', { query: regions, headers: [['Accept', 'application/json']] }, error(400, 'MissingParameter', 'JSON')),
   framing('Accept with garbage q-values', { query: regions, headers: [['Accept', 'application/json;q=abc, text/xml;q=-1, */*;q=1e9']] }, error(400, 'MissingParameter')),
