@@ -114,7 +114,7 @@ function withChange(p: ParamMap, name: string, rename: string, value: string | r
 }
 
 describe('auth/signature-v1', () => {
-  describe('protocol.md test vectors', () => {
+  describe('docs/protocol.md test vectors', () => {
     for (const tv of VECTORS) {
       describe(tv.name, () => {
         it('signs to the published signature and verifies', () => {
