@@ -62,8 +62,10 @@ const GLOB = /[*{}]/;
 interface Mention {
   readonly start: number;
   readonly end: number;
-  /** The repository path it resolves to, when it is a Markdown file that exists. */
+  /** The repository path of the Markdown file it names (`undefined` for other files). */
   readonly markdown: string | undefined;
+  /** The file does not exist (already reported; citations of it are not checked). */
+  readonly missing: boolean;
 }
 
 class Checker {
@@ -150,18 +152,18 @@ class Checker {
     }
     const extension = path.posix.extname(target);
     if (extension !== '' && !target.endsWith('/') && !this.extensions.has(extension)) return undefined;
+    const markdown = target.endsWith('.md') ? target : undefined;
     if (!this.exists(target)) {
       const hint = /(^|\/)protocol\.md$/.test(token) ? ' (the protocol notes are docs/protocol.md)' : '';
       const shown = target === token ? token : `${token} (${target})`;
       this.report(file, passage, offset, `${shown} does not exist${hint}`);
-      return undefined;
+      return { start: offset, end, markdown, missing: true };
     }
-    const markdown = target.endsWith('.md') ? target : undefined;
     if (markdown !== undefined && passage.text.charAt(end) === '#') {
       const anchor = /^#([\w%-]+)/.exec(passage.text.slice(end))?.[1];
       if (anchor !== undefined) this.checkAnchor(file, passage, offset, markdown, anchor);
     }
-    return { start: offset, end, markdown };
+    return { start: offset, end, markdown, missing: false };
   }
 
   private checkAnchor(file: string, passage: Passage, offset: number, target: string, anchor: string): void {
@@ -177,18 +179,22 @@ class Checker {
   }
 
   private checkCitations(file: string, passage: Passage, text: string, mentions: readonly Mention[]): void {
-    let previous: { end: number; markdown: string } | undefined;
+    let previous: { end: number; markdown: string; missing: boolean } | undefined;
     for (const match of text.matchAll(/§/g)) {
       const at = match.index;
       const before = text.slice(Math.max(0, at - 16), at);
       if (/\bRFC\s*\d+[\s,]*$/i.test(before)) continue;
       const mention = [...mentions].reverse().find((m) => m.end <= at && m.markdown !== undefined);
-      const anchors = [previous, mention && { end: mention.end, markdown: mention.markdown ?? '' }].filter(
-        (a): a is { end: number; markdown: string } => a !== undefined && at - a.end <= CITATION_REACH,
+      const anchors = [previous, mention && { end: mention.end, markdown: mention.markdown ?? '', missing: mention.missing }].filter(
+        (a): a is { end: number; markdown: string; missing: boolean } => a !== undefined && at - a.end <= CITATION_REACH,
       );
       const nearest = anchors.sort((a, b) => b.end - a.end)[0];
       const citation = sectionText(text.slice(at + 1));
       if (citation.startsWith('<') || citation === '') continue;
+      if (nearest?.missing === true) {
+        previous = { ...nearest, end: at + 1 };
+        continue;
+      }
       let target = nearest?.markdown;
       if (target === undefined) {
         if (!file.endsWith('.md')) {
@@ -198,7 +204,7 @@ class Checker {
         }
         target = file;
       }
-      previous = { end: at + 1, markdown: target };
+      previous = { end: at + 1, markdown: target, missing: false };
       const headings = this.headings(target);
       if (!citesHeading(citation, headings)) {
         const shown = citation.length > 40 ? `${citation.slice(0, 40)}…` : citation;

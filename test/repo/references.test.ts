@@ -115,8 +115,9 @@ describe('repository references', () => {
       assertOneProblem({ 'lib/a.ts': '// see rpc.md\nexport {};\n' }, /lib\/a\.ts:1: rpc\.md does not exist/);
     });
 
-    it('protocol notes cited outside docs/ are reported with where they are', () => {
+    it('protocol notes cited outside docs/ are reported once, with where they are', () => {
       assertOneProblem({ 'lib/a.ts': '// shared/protocol.md\nexport {};\n' }, /shared\/protocol\.md does not exist \(the protocol notes are docs\/protocol\.md\)/);
+      assertOneProblem({ 'lib/a.ts': '// (protocol.md §4.1, §4.2)\nexport {};\n' }, /^lib\/a\.ts:1: protocol\.md does not exist \(the protocol notes are docs\/protocol\.md\)$/);
     });
 
     it('Markdown: links and paths in prose resolve from the file, code blocks only for repository paths', () => {
