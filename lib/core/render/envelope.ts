@@ -12,7 +12,7 @@ import { writeObject } from './json-writer.js';
 import { isXmlName } from './xml-name.js';
 
 /** Content types sent, exactly (openapi-client compares the XML one byte for byte: docs/protocol.md §1.5). */
-const CONTENT_TYPES: Readonly<Record<Format, string>> = Object.freeze({
+export const CONTENT_TYPES: Readonly<Record<Format, string>> = Object.freeze({
   JSON: 'application/json;charset=utf-8',
   XML: 'text/xml;charset=utf-8',
 });
@@ -37,7 +37,7 @@ const ERROR_FIELDS = new Set(['RequestId', 'HostId', 'Code', 'Message', 'Recomme
  * @example
  * successRoot('DescribeRegions'); // 'DescribeRegionsResponse'
  */
-function successRoot(action: string | undefined): string {
+export function successRoot(action: string | undefined): string {
   const root = `${action ?? ''}Response`;
   return isXmlName(root) ? root : 'Response';
 }
