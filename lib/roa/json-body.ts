@@ -1,7 +1,7 @@
 /**
  * JSON request bodies of ROA routes: parsing the raw bytes safely and checking the value against a
  * `p.*` declaration (the same DSL as RPC parameters, read as JSON types instead of strings).
- * docs/roa.md §Bodies.
+ * docs/roa.md §Declaring routes (JSON bodies).
  */
 import { errors } from '../core/errors/index.js';
 import { issueError } from '../rpc/api.js';
