@@ -11,7 +11,7 @@ import type { Declaration, ParamIssue, ParamSpec, Presence } from '../rpc/params
 type AnySpec = ParamSpec<unknown, Presence>;
 
 /** Deepest nesting of objects and arrays accepted in a JSON body. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /**
  * Parse JSON body bytes. Refuses (InvalidParameter, never an exception of its own) invalid UTF-8,
