@@ -1,5 +1,5 @@
 /**
- * The V3 signature algorithms this server can verify and their hash functions (protocol.md §5.2 step 7).
+ * The V3 signature algorithms this server can verify and their hash functions (docs/protocol.md §5.2 step 7).
  */
 import { getHashes } from 'node:crypto';
 import { digest, hmac } from './digests.js';

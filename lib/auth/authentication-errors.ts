@@ -7,7 +7,7 @@ import type { TimestampCheck } from './timestamp.js';
 /**
  * The live gateway's `SignatureDoesNotMatch` text; the server's string to sign follows it directly.
  * The Python, Go and PHP cores compare what follows with their own string to sign to tell a wrong
- * secret from an SDK bug (protocol.md §2.2, §7.5-7.7).
+ * secret from an SDK bug (docs/protocol.md §2.2, §7.5-7.7).
  */
 export const SIGNATURE_MISMATCH_PREFIX = 'Specified signature is not matched with our calculation. server string to sign is:';
 

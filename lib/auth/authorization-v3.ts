@@ -1,5 +1,5 @@
 /**
- * Parser for the V3 `Authorization` header (protocol.md §5.1):
+ * Parser for the V3 `Authorization` header (docs/protocol.md §5.1):
  * `ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<h1;h2;…>,Signature=<hex>`.
  */
 import { isSupportedV3Algorithm, type V3Algorithm } from './algorithms-v3.js';

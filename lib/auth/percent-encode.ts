@@ -1,7 +1,7 @@
 /**
  * RFC 3986 percent-encoding as used by Alibaba Cloud POP signatures (V1 and V3).
  *
- * Rules (protocol.md §4.1 step 3): encode the UTF-8 bytes of the string; keep the unreserved set
+ * Rules (docs/protocol.md §4.1 step 3): encode the UTF-8 bytes of the string; keep the unreserved set
  * `A-Z a-z 0-9 - _ . ~` literal; every other byte becomes `%XY` with upper-case hex. So a space is
  * `%20` (never `+`), and `* ! ' ( )` are `%2A %21 %27 %28 %29` (unlike `encodeURIComponent`).
  */

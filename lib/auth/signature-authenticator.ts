@@ -1,7 +1,7 @@
 /**
  * `signatureAuthenticator(options)`: the RPC API's authentication step for Alibaba Cloud Signature V1
  * (HMAC-SHA1 common parameters) and V3 (`Authorization: ACS3-HMAC-SHA256 …`), with timestamp window,
- * AccessKey lookup, STS token hook and nonce replay protection, in the protocol's order (§4.2).
+ * AccessKey lookup, STS token hook and nonce replay protection, in the protocol's order (docs/protocol.md §4.2).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, isApiError } from '../core/errors/index.js';
@@ -27,7 +27,7 @@ import { isRoaV1Request, verifyRoaV1 } from './roa-signature-v1.js';
 /** A signature scheme the authenticator can accept. */
 export type SignatureVersion = 'V1' | 'V3';
 
-/** The default nonce memory: 31 minutes, the gateway's (protocol.md §3.1), ≥ 2 × the 15-minute window. */
+/** The default nonce memory: 31 minutes, the gateway's (docs/protocol.md §3.1), ≥ 2 × the 15-minute window. */
 export const DEFAULT_NONCE_TTL_MS = 31 * 60 * 1000;
 
 /** Entries of the default in-memory nonce store (see `MemoryStoreOptions.maxEntries` for sizing). */

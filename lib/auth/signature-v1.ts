@@ -1,6 +1,6 @@
 /**
  * Alibaba Cloud OpenAPI Signature V1 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`),
- * protocol.md §4. Pure functions: the caller supplies the decoded parameters and the received method.
+ * docs/protocol.md §4. Pure functions: the caller supplies the decoded parameters and the received method.
  */
 import {
   canonicalQuery,

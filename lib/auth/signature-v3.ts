@@ -1,5 +1,5 @@
 /**
- * Alibaba Cloud OpenAPI Signature V3 (`ACS3-HMAC-SHA256`, optionally `ACS3-HMAC-SM3`), protocol.md §5.
+ * Alibaba Cloud OpenAPI Signature V3 (`ACS3-HMAC-SHA256`, optionally `ACS3-HMAC-SM3`), docs/protocol.md §5.
  * Pure functions: the caller supplies the decoded query, the headers, the raw path and the raw body hash.
  */
 import { hashHexV3, hmacHexV3, type V3Algorithm } from './algorithms-v3.js';

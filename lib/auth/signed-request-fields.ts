@@ -1,7 +1,7 @@
 /**
  * Reading the authentication fields of a request, V1 (common parameters) and V3 (`Authorization`
  * and `x-acs-*` headers), with the presence and shape checks that come first in the protocol's
- * order (protocol.md §4.2).
+ * order (docs/protocol.md §4.2).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors } from '../core/errors/index.js';

@@ -1,6 +1,6 @@
 /**
  * Strict parsing and window check of the V1 `Timestamp` parameter and the V3 `x-acs-date` header
- * (protocol.md §3.1): UTC `YYYY-MM-DDThh:mm:ssZ`, optionally with a fraction of a second.
+ * (docs/protocol.md §3.1): UTC `YYYY-MM-DDThh:mm:ssZ`, optionally with a fraction of a second.
  */
 
 /** The gateway's clock-skew allowance: ±15 minutes (`InvalidTimeStamp.Expired` outside it). */

@@ -1,7 +1,7 @@
 /**
  * Which format a response is written in.
  *
- * Rule (shared/protocol.md §1.4): an explicit `Format` parameter wins (compared
+ * Rule (docs/protocol.md §1.4): an explicit `Format` parameter wins (compared
  * case-insensitively); without one, a request signed with V3 (`Authorization: ACS3-...`) or whose
  * `Accept` header prefers JSON over XML gets JSON; otherwise the service's default (XML unless
  * configured). An unknown or repeated `Format` is an `InvalidParameter` error about `Format`.

@@ -71,7 +71,7 @@ export interface ResolvedEnvelopeOptions {
  * @example
  * sanitiseHostId('ecs.aliyuncs.com'); // 'ecs.aliyuncs.com'
  */
-export function sanitiseHostId(value: string): string {
+function sanitiseHostId(value: string): string {
   return value.replace(/[^A-Za-z0-9.-]/g, '').slice(0, 128) || 'localhost';
 }
 

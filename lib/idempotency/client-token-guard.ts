@@ -1,5 +1,5 @@
 /**
- * `clientTokenGuard(options)`: ClientToken idempotency for the RPC API (protocol.md §3.4), on any
+ * `clientTokenGuard(options)`: ClientToken idempotency for the RPC API (docs/protocol.md §3.4), on any
  * {@link Store}. The first request with a token reserves it atomically and runs; its success is
  * stored and replayed to retries with the same parameters; different parameters are
  * `IdempotentParameterMismatch`; a retry while the first still runs is `LastTokenProcessing`; a

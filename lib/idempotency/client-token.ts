@@ -1,5 +1,5 @@
 /**
- * The ClientToken rule (ECS, protocol.md §3.4): client-generated, case-sensitive, at most 64 ASCII
+ * The ClientToken rule (ECS, docs/protocol.md §3.4): client-generated, case-sensitive, at most 64 ASCII
  * characters. Here "ASCII" means printable ASCII (U+0020 to U+007E): control characters and
  * anything beyond ASCII are refused with `InvalidParameter` "ClientToken".
  */

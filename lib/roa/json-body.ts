@@ -1,7 +1,7 @@
 /**
  * JSON request bodies of ROA routes: parsing the raw bytes safely and checking the value against a
  * `p.*` declaration (the same DSL as RPC parameters, read as JSON types instead of strings).
- * docs/roa.md §Bodies.
+ * docs/roa.md §Declaring routes (JSON bodies).
  */
 import { errors } from '../core/errors/index.js';
 import { issueError } from '../rpc/api.js';
@@ -11,7 +11,7 @@ import type { Declaration, ParamIssue, ParamSpec, Presence } from '../rpc/params
 type AnySpec = ParamSpec<unknown, Presence>;
 
 /** Deepest nesting of objects and arrays accepted in a JSON body. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /**
  * Parse JSON body bytes. Refuses (InvalidParameter, never an exception of its own) invalid UTF-8,

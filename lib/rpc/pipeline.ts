@@ -1,6 +1,6 @@
 /**
  * The pluggable steps of an RPC call, framework-free: authentication, throttling and ClientToken
- * idempotency. The RPC API runs them in the protocol's order (shared/protocol.md §4.2):
+ * idempotency. The RPC API runs them in the protocol's order (docs/protocol.md §4.2):
  * Action/Version present → authentication → Action/Version known → owner check → throttling →
  * business parameters → idempotency → handler.
  */

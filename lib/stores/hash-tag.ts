@@ -25,7 +25,7 @@ export function hashTag(identity: string): string {
  * @example
  * slotText('aom:nonce:{ak:a}Xb3'); // 'ak:a'
  */
-export function slotText(key: string): string {
+function slotText(key: string): string {
   const open = key.indexOf('{');
   if (open === -1) return key;
   const close = key.indexOf('}', open + 1);

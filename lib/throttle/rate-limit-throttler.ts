@@ -125,7 +125,7 @@ export function rateLimitThrottler(options: RateLimitThrottlerOptions): Throttle
       }
     }
     if (!consumed.allowed) {
-      // openapi-core reads x-acs-retry-after as whole milliseconds (protocol.md §1.5).
+      // openapi-core reads x-acs-retry-after as whole milliseconds (docs/protocol.md §1.5).
       const retryAfter = String(Math.max(1, Math.ceil(consumed.msBeforeNext)));
       throw new errors.Throttling({ headers: { 'x-acs-retry-after': retryAfter } });
     }

@@ -166,7 +166,7 @@ describe('auth/authenticator V1 over HTTP', () => {
     });
   });
 
-  describe('check order (§4.2): each request fails this step and every later one', () => {
+  describe('check order (docs/protocol.md §4.2): each request fails this step and every later one', () => {
     const NOW = Date.parse('2026-03-01T10:00:00Z');
     const service = () => authService(NOW);
     /** A request that passes every check. */

@@ -1,5 +1,5 @@
 /**
- * An independent reference implementation of the POP signatures, written from protocol.md §4.1 / §5.2
+ * An independent reference implementation of the POP signatures, written from docs/protocol.md §4.1 / §5.2
  * with different building blocks than lib/auth: byte-wise UTF-8 encoding (no encodeURIComponent) and
  * sorting by UTF-8 bytes with Buffer.compare (no code-unit arithmetic).
  */

@@ -3,7 +3,7 @@
  * (envelope() + koaRpc(createRpcApi({ authenticate: signatureAuthenticator(...) }))), real clock:
  * each succeeds with the right secret and awkward parameter values (spaces, * ! ' ( ) ~ + /, Chinese,
  * emoji, lists), and surfaces SignatureDoesNotMatch / InvalidAccessKeyId.NotFound /
- * Forbidden.AccessKeyDisabled / IllegalTimestamp with the code where each SDK puts it (clients.md).
+ * Forbidden.AccessKeyDisabled / IllegalTimestamp with the code where each SDK puts it (docs/protocol.md §7).
  * Captured requests replayed byte for byte get SignatureNonceUsed.
  */
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ const UNKNOWN = { id: 'nobody-ak', secret: 'whatever-secret' };
 const DISABLED = { id: 'disabled-ak', secret: 'disabled-secret-Zq7' };
 type Key = typeof RIGHT;
 
-/** Every character class the clients encode differently on the wire (clients.md). */
+/** Every character class the clients encode differently on the wire (docs/protocol.md §3.2). */
 const TRICKY = "a b*c~d/e+f=g&h%i!j'k(l)m 中文 😀";
 const VALUES = { Name: TRICKY, Spaces: '  two  spaces ', Marks: "*!'()~+/", Chinese: '阿里云短信测试专用', Emoji: '😀🎉👍🏽' };
 
@@ -182,7 +182,7 @@ describe('auth/sdk-e2e: official SDKs against signatureAuthenticator over 127.0.
     assert.equal(outcome.ok, false, `${sdk.name}: expected ${code}`);
     if (outcome.ok) return;
     assert.equal(outcome.code, code, `${sdk.name}: ${outcome.message}`);
-    // Where each SDK exposes the status (pop-core never does; clients.md).
+    // Where each SDK exposes the status (pop-core never does; docs/protocol.md §7.1).
     if (sdk.name.startsWith('@alicloud/pop-core')) assert.equal(outcome.name, code + 'Error');
     else assert.equal(outcome.status, status, sdk.name);
     if (sdk.name.startsWith('@alicloud/openapi-core')) assert.equal(outcome.name, status >= 500 ? 'ServerError' : 'ClientError');

@@ -31,7 +31,7 @@ const ALY = require('aliyun-sdk') as {
 
 const AK = 'mock-ak';
 const SECRET = 'mock-secret';
-/** Every character class the clients encode differently on the wire (clients.md). */
+/** Every character class the clients encode differently on the wire (docs/protocol.md §3.2). */
 const TRICKY = "a b*c~d/e+f=g&h%i!j'k(l)m 中文 😀";
 
 type Outcome = { readonly version: 'V1' | 'V3'; readonly ok: boolean; readonly detail: string };

@@ -33,7 +33,7 @@ const TV1_PARAMS = {
 
 const { Timestamp: tv1Timestamp, ...tv1WithoutTimestamp } = TV1_PARAMS;
 
-/** TV-4: the raw wire query of a pop-core 1.8.0 GET, decoded strictly (protocol.md §4.3). */
+/** TV-4: the raw wire query of a pop-core 1.8.0 GET, decoded strictly (docs/protocol.md §4.3). */
 const TV4_WIRE =
   'AccessKeyId=ak&Action=DescribeRegions&Format=JSON&InstanceId.1=i-1&InstanceId.2=i%202%2A&Name=a%2Bb%21~' +
   '&SignatureMethod=HMAC-SHA1&SignatureNonce=e438d631d2af5c82f5175ee3e6dc412a&SignatureVersion=1.0' +
@@ -114,7 +114,7 @@ function withChange(p: ParamMap, name: string, rename: string, value: string | r
 }
 
 describe('auth/signature-v1', () => {
-  describe('protocol.md test vectors', () => {
+  describe('docs/protocol.md test vectors', () => {
     for (const tv of VECTORS) {
       describe(tv.name, () => {
         it('signs to the published signature and verifies', () => {

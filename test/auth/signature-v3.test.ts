@@ -124,7 +124,7 @@ function replaceEntry<T>(map: Readonly<Record<string, T>>, name: string, rename:
 }
 
 describe('auth/signature-v3', () => {
-  describe('protocol.md test vectors', () => {
+  describe('docs/protocol.md test vectors', () => {
     for (const tv of VECTORS) {
       describe(tv.name, () => {
         it('reproduces the body hash, hashed canonical request and signature, and verifies', () => {

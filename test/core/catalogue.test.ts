@@ -8,7 +8,7 @@ import { readError } from '../support/http.js';
 /**
  * The seed page prints typographic quotes and is not consistent about the final period or
  * "processing this/the request"; the live service sends straight quotes and one wording
- * (shared/protocol.md §2.2). These are the only differences allowed.
+ * (docs/protocol.md §2.2). These are the only differences allowed.
  */
 function normaliseSeedMessage(message: string): string {
   let m = message.replace(/[“”]/g, '"').replace(/’/g, "'").replace('processing the request', 'processing this request');

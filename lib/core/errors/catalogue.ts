@@ -8,7 +8,7 @@
  *   results) page, with its HTTP status and wording (straight ASCII quotes, as the live service
  *   sends, where the page shows typographic ones).
  * - `source: 'gateway'` rows are codes the live OpenAPI gateway answers with that the seed page
- *   does not list (shared/protocol.md §2.2).
+ *   does not list (docs/protocol.md §2.2).
  *
  * `message` is used when no parameter is given; `parameterMessage` (when present) when the error
  * is built with a parameter name: `{parameter}` is replaced by that name.

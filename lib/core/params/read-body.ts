@@ -39,7 +39,7 @@ export function hasBody(req: IncomingMessage): boolean {
  * @example
  * req.on('aborted', () => reject(bodyIncomplete()));
  */
-export function bodyIncomplete() {
+function bodyIncomplete() {
   return new errors.InvalidParameter({
     message: 'The request body was not received completely.',
     headers: { connection: 'close' },

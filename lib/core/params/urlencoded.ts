@@ -25,7 +25,7 @@ export interface UrlencodedLimits {
  * @example
  * decodeComponent('a%20b+c'); // 'a b c'
  */
-export function decodeComponent(raw: string): string {
+function decodeComponent(raw: string): string {
   if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
   const spaced = raw.indexOf('+') === -1 ? raw : raw.replace(/\+/g, ' ');
   try {
@@ -94,7 +94,7 @@ export function parseUrlencoded(
  * @example
  * addParam(record, 'Format', 'JSON');
  */
-export function addParam(into: ParamRecord, name: string, value: string): void {
+function addParam(into: ParamRecord, name: string, value: string): void {
   const existing = into[name];
   if (existing === undefined) into[name] = value;
   else if (typeof existing === 'string') into[name] = [existing, value];

@@ -11,7 +11,7 @@ import { writeXmlDocument } from './xml-writer.js';
 import { writeObject } from './json-writer.js';
 import { isXmlName } from './xml-name.js';
 
-/** Content types sent, exactly (openapi-client compares the XML one byte for byte). */
+/** Content types sent, exactly (openapi-client compares the XML one byte for byte: docs/protocol.md §1.5). */
 export const CONTENT_TYPES: Readonly<Record<Format, string>> = Object.freeze({
   JSON: 'application/json;charset=utf-8',
   XML: 'text/xml;charset=utf-8',

@@ -8,7 +8,7 @@ const REST = `${START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
 const NAME = new RegExp(`^[${START}][${REST}]*$`, 'u');
 
 /** Longest element name accepted. */
-export const MAX_NAME_LENGTH = 256;
+const MAX_NAME_LENGTH = 256;
 
 /**
  * True when `name` is an XML 1.0 element name without a colon, of at most 256 characters.

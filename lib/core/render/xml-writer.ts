@@ -20,7 +20,7 @@ import { formatDate } from './scalars.js';
 import { MAX_DEPTH, ResponseDataError } from './response-data-error.js';
 
 /** The declaration every document starts with. */
-export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 // Characters that need escaping or replacing in element text: & < > CR, C0 controls other than
 // TAB and LF, surrogates (checked further for pairing), U+FFFE and U+FFFF.
@@ -34,7 +34,7 @@ const REPLACEMENTS: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt
  * @example
  * escapeXmlText('AT&amp;T <b>'); // 'AT&amp;amp;T &lt;b&gt;'
  */
-export function escapeXmlText(text: string): string {
+function escapeXmlText(text: string): string {
   if (!NEEDS_WORK.test(text)) return text;
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   return wellFormed.replace(ESCAPE, (c) => REPLACEMENTS[c] ?? '\uFFFD');
@@ -93,7 +93,7 @@ function writeItems(name: string, items: readonly unknown[], depth: number): str
  * @example
  * writeMembers({ RegionId: 'cn-hangzhou', Count: 2 }, 0); // '<RegionId>cn-hangzhou</RegionId><Count>2</Count>'
  */
-export function writeMembers(value: object, depth: number): string {
+function writeMembers(value: object, depth: number): string {
   if (depth > MAX_DEPTH) throw new ResponseDataError('the response data is nested too deeply (or has a cycle)');
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {

@@ -1,6 +1,6 @@
 /**
  * The hidden owner parameters of ECS/RDS-style APIs (`OwnerId`, `OwnerAccount`, `ResourceOwnerId`,
- * `ResourceOwnerAccount`, protocol.md §3.1). Aliyun refuses `OwnerId` together with
+ * `ResourceOwnerAccount`, docs/protocol.md §3.1). Aliyun refuses `OwnerId` together with
  * `OwnerAccount` (seed: InvalidOwner, "OwnerId and OwnerAccount can't be used at one API access").
  */
 import type { FlatParams } from './spec.js';

@@ -57,7 +57,7 @@ function oneOfReason(values: readonly string[]): string {
  * @example
  * codePointLength('a😀'); // 2
  */
-export function codePointLength(text: string): number {
+function codePointLength(text: string): number {
   const units = text.length;
   let count = units;
   for (let i = 0; i < units - 1; i++) {

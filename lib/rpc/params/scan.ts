@@ -48,7 +48,7 @@ const REPEATED = 'must not be repeated';
  * @example
  * isTolerated('RegionId'); // true
  */
-export function isTolerated(name: string): boolean {
+function isTolerated(name: string): boolean {
   return COMMON_PARAMETERS.has(name) || SILENTLY_ACCEPTED_PARAMETERS.has(name);
 }
 

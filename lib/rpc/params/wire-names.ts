@@ -4,7 +4,7 @@
  */
 
 /**
- * V1 common parameters (protocol.md §3.1). The caller removes them before parsing business
+ * V1 common parameters (docs/protocol.md §3.1). The caller removes them before parsing business
  * parameters; `parseParams` also never reports them as unsupported.
  */
 export const COMMON_PARAMETERS: ReadonlySet<string> = new Set([
@@ -26,7 +26,7 @@ export const COMMON_PARAMETERS: ReadonlySet<string> = new Set([
 /**
  * Business names that real SDKs send even to APIs that do not declare them: Python and PHP cores
  * add `RegionId` to every RPC call, generated SDKs expose the hidden owner parameters
- * (protocol.md §3.1). Strict mode accepts them silently unless the declaration names them (then
+ * (docs/protocol.md §3.1). Strict mode accepts them silently unless the declaration names them (then
  * they are validated like any declared parameter).
  */
 export const SILENTLY_ACCEPTED_PARAMETERS: ReadonlySet<string> = new Set([

@@ -7,7 +7,7 @@
 import type { ResponseShape, ScalarShape, StructShape } from './shape.js';
 
 /** The instant every sample `datetime` shows. */
-export const SAMPLE_DATE = new Date(Date.UTC(2026, 0, 1, 0, 0, 0));
+const SAMPLE_DATE = new Date(Date.UTC(2026, 0, 1, 0, 0, 0));
 
 function sampleString(shape: ScalarShape, name: string): string {
   if (shape.enum !== undefined && shape.enum.length > 0) return shape.enum[0] as string;
