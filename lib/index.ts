@@ -45,7 +45,7 @@ export { buildOpenApi } from './openapi/document.js';
 export type { OpenApiSource } from './openapi/document.js';
 export type { OpenApiDocument, OpenApiOptions, ServerObject, SchemaObject, JsonValue, JsonObject } from './openapi/types.js';
 export type { ApiReference, ActionReference, ErrorReference, ExampleBodies, ReferenceSource, ResponseFieldReference } from './reference/model.js';
-export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from './rpc/params/index.js';
+export { p, parseParams, describeParams, unflatten, toZod, COMMON_PARAMETERS } from './rpc/params/index.js';
 export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from './rpc/params/index.js';
 // Authentication: Signature V1/V3 core, the RPC authentication step, the Koa middleware.
 export * from './auth/index.js';

@@ -48,7 +48,7 @@ export { createRpcApi, RpcApi, fingerprint } from '../rpc/api.js';
 export type { RpcApiOptions, RpcErrorFactories, ActionDefinition, ActionContext, ActionDescription, RpcOutcome, CallHooks } from '../rpc/api.js';
 export type { CorsOptions } from '../core/cors.js';
 export type { RpcRequest, Caller, ActionInfo, Authenticator, Throttler, ThrottleKey, RpcResult, IdempotentCall, IdempotencyGuard } from '../rpc/pipeline.js';
-export { p, parseParams, describeParams, unflatten, COMMON_PARAMETERS } from '../rpc/params/index.js';
+export { p, parseParams, describeParams, unflatten, toZod, COMMON_PARAMETERS } from '../rpc/params/index.js';
 export type { Declaration, InferParams, ParamIssue, ParamDescription, FlatParams } from '../rpc/params/index.js';
 // Response declarations, the API reference and the OpenAPI export (docs/reference.md).
 export { ResponseMismatchError } from '../rpc/response/check.js';
