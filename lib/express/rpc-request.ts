@@ -18,17 +18,32 @@ import type { RpcRequest } from '../rpc/pipeline.js';
  * const request = expressRpcRequest(req, res, openapiState(res));
  */
 export function expressRpcRequest(req: Request, res: Response, state: OpenApiState): RpcRequest {
-  const { path, querystring } = requestTarget(req.originalUrl ?? req.url ?? '');
-  return {
-    method: req.method,
-    path,
-    querystring,
-    headers: req.headers,
-    state,
-    // Read only when a step needs it (anonymous throttling): Express's req.ip walks the proxy chain.
-    get clientIp() {
-      return req.ip ?? req.socket?.remoteAddress ?? '';
-    },
-    onSettled: onResponseSettled(res),
-  };
+  return new ExpressRpcRequest(req, res, state);
+}
+
+/** A class, not an object literal with a getter: see KoaRpcRequest in lib/koa/rpc-request.ts. */
+class ExpressRpcRequest implements RpcRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly querystring: string;
+  readonly headers: Request['headers'];
+  readonly state: OpenApiState;
+  readonly onSettled: RpcRequest['onSettled'];
+  private readonly req: Request;
+
+  constructor(req: Request, res: Response, state: OpenApiState) {
+    const { path, querystring } = requestTarget(req.originalUrl ?? req.url ?? '');
+    this.method = req.method;
+    this.path = path;
+    this.querystring = querystring;
+    this.headers = req.headers;
+    this.state = state;
+    this.onSettled = onResponseSettled(res);
+    this.req = req;
+  }
+
+  /** Read only when a step needs it (anonymous throttling): Express's req.ip walks the proxy chain. */
+  get clientIp(): string {
+    return this.req.ip ?? this.req.socket?.remoteAddress ?? '';
+  }
 }
