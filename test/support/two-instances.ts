@@ -109,7 +109,7 @@ export interface Answer {
  * GET `/?query` from `instance` (10 s bound). Checks that the answer is a well-formed JSON envelope:
  * RequestId in body and header; an error has string RequestId, HostId, Code and Message.
  */
-export async function ask(instance: Instance, query: string): Promise<Answer> {
+export async function ask(instance: Pick<Instance, 'port'>, query: string): Promise<Answer> {
   const res = await fetch(`http://127.0.0.1:${instance.port}/?${query}`, { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   assert.equal(res.headers.get('content-type'), 'application/json;charset=utf-8', text);
