@@ -43,6 +43,11 @@ export interface NonceGuardOptions {
 
 /** Tells this process's claims apart from other processes' in a shared store. */
 const PROCESS_TAG = crypto.randomBytes(9).toString('base64url');
+/**
+ * Numbers the claims of every guard of this process: with PROCESS_TAG, a claim's value is unique,
+ * also between two guards on one store (two APIs, or two instances, in one process).
+ */
+let claimCounter = 0;
 
 
 /**
@@ -63,7 +68,6 @@ export class NonceGuard {
   private readonly store: Store;
   private readonly ttlMs: number;
   private readonly prefix: string;
-  private counter = 0;
 
   constructor(options: NonceGuardOptions) {
     if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs < 1) {
@@ -97,7 +101,7 @@ export class NonceGuard {
    */
   async claim(accessKeyId: string, nonce: string, recorder?: NonceRecorder): Promise<NonceClaim> {
     const key = this.keyOf(accessKeyId, nonce);
-    const token = `${PROCESS_TAG}.${(this.counter = (this.counter + 1) % Number.MAX_SAFE_INTEGER)}`;
+    const token = `${PROCESS_TAG}.${(claimCounter = (claimCounter + 1) % Number.MAX_SAFE_INTEGER)}`;
     let created: boolean;
     try {
       const combined = recorder?.({ store: this.store, key, value: token, ttlMs: this.ttlMs });

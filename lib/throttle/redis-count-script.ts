@@ -10,8 +10,12 @@ import type { Count } from './counter.js';
 /**
  * KEYS: the nonce key (when ARGV[1] is '1'), then the counter keys.
  * ARGV[1] '1' or '0', ARGV[2] nonce value, ARGV[3] nonce TTL in ms, then `points`, `seconds` per counter.
- * Returns `{ -1, 0 }` when the nonce was already recorded (nothing is counted), else `{ 0, 0 }`
- * within every limit, or `{ 1, ms }` over one, `ms` being the latest end of a refusing window.
+ * Returns `{ -1, 0 }` when the nonce was already recorded by another claim (nothing is counted), else
+ * `{ 0, 0 }` within every limit, or `{ 1, ms }` over one, `ms` being the latest end of a refusing
+ * window. A nonce already holding ARGV[2] is this claim's own (the value is unique to the claim): the
+ * script ran before and its reply was lost (ioredis resends the commands a dropped connection left
+ * unanswered), so it counts as recorded, not as a replay; the request is then counted twice, which
+ * errs towards throttling.
  *
  * @example
  * await store.evalScript('throttle', countScript, ['{ak:a}:RunInstances'], ['0', '', '', '10', '1']);
@@ -20,7 +24,7 @@ export const countScript = luaScript(
   [
     'local first = 1',
     "if ARGV[1] == '1' then",
-    "  if not redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return { -1, 0 } end",
+    "  if not redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') and redis.call('GET', KEYS[1]) ~= ARGV[2] then return { -1, 0 } end",
     '  first = 2',
     'end',
     'local refused, wait, a = 0, 0, 4',
