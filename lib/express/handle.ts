@@ -6,6 +6,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isEnvelopeData } from '../core/success.js';
 import { sendData } from './send-data.js';
 import { forwardError } from './forward-error.js';
+import { isThenable } from '../rpc/thenable.js';
 
 /** What a handler wrapped by `handle()` returns. */
 export type HandlerResult = object | undefined | void;
@@ -53,10 +54,6 @@ export function handle(fn: DataHandler): RequestHandler {
     if (isThenable(result)) result.then(deliver, (err: unknown) => forwardError(next, err));
     else deliver(result);
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<HandlerResult> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function describe(value: unknown): string {

@@ -2,14 +2,15 @@
  * `expressRpc(api)`: serve an RPC API on Express 4 or 5, with the behaviour of `koaRpc(api)`.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import type { RpcApi } from '../rpc/api.js';
+import type { CallHooks, RpcApi, RpcOutcome } from '../rpc/api.js';
 import type { Caller } from '../rpc/pipeline.js';
 import { rpcCorsPlanner } from '../rpc/cors-plan.js';
 import { pathOf } from '../core/request-target.js';
 import { handle } from './handle.js';
 import { openapiState } from './state.js';
 import { expressRpcRequest } from './rpc-request.js';
-import { rpcPathMatcher } from './route-path.js';
+import { rpcPathMatcher } from '../rpc/path-matcher.js';
+import { isThenable } from '../rpc/thenable.js';
 
 declare global {
   // Express's per-request state (merged into `res.locals`), declared next to a public export so
@@ -32,6 +33,20 @@ export interface ExpressRpcContext {
   readonly res: Response;
 }
 
+/** Before the handler runs, the Action (the XML root) and the caller go on `res.locals`. */
+const EXPRESS_HOOKS: CallHooks<ExpressRpcContext> = {
+  resolved(action, caller, { res }) {
+    res.locals.action = action;
+    res.locals.caller = caller;
+  },
+};
+
+/** The data `handle()` sends, after the status of the outcome. */
+function sent(res: Response, outcome: RpcOutcome): object {
+  res.statusCode = outcome.status;
+  return outcome.data;
+}
+
 /**
  * Express middleware serving `api` at its path (relative to where it is mounted; matched like
  * `koaRpc`: any letter case, one optional trailing `/`): GET and POST dispatch on Action and
@@ -50,7 +65,7 @@ export interface ExpressRpcContext {
 export function expressRpc(api: RpcApi<ExpressRpcContext>): RequestHandler {
   const matches = rpcPathMatcher(api.options.path);
   const cors = rpcCorsPlanner(api.options.cors);
-  const dispatch = handle(async function rpcDispatch(req, res) {
+  const dispatch = handle(function rpcDispatch(req, res) {
     const state = openapiState(res); // throws a TypeError without envelope()
     if (cors !== undefined) {
       const answer = cors(req.method, req.headers['access-control-request-headers']);
@@ -61,14 +76,8 @@ export function expressRpc(api: RpcApi<ExpressRpcContext>): RequestHandler {
         return undefined;
       }
     }
-    const outcome = await api.call(expressRpcRequest(req, res, state), { req, res }, {
-      resolved(action, caller) {
-        res.locals.action = action;
-        res.locals.caller = caller;
-      },
-    });
-    res.statusCode = outcome.status;
-    return outcome.data;
+    const outcome = api.serve(expressRpcRequest(req, res, state), { req, res }, EXPRESS_HOOKS);
+    return isThenable(outcome) ? outcome.then((settled) => sent(res, settled)) : sent(res, outcome);
   });
   return function expressRpcRoute(req, res, next) {
     if (matches(pathOf(req.url ?? ''))) dispatch(req, res, next);

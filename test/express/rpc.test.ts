@@ -27,7 +27,7 @@ import {
   type ExpressRpcContext,
   type ReportedError,
 } from '../../lib/express/index.js';
-import { rpcPathMatcher } from '../../lib/express/route-path.js';
+import { rpcPathMatcher } from '../../lib/rpc/path-matcher.js';
 import { requestTarget, pathOf } from '../../lib/core/request-target.js';
 import { JSON_TYPE, readError } from '../support/http.js';
 import { isoSeconds, v1Request, v3Request, wire } from './signing.js';

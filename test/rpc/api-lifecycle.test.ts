@@ -290,6 +290,27 @@ describe('rpc/api: mounting with koaRpc', () => {
     expectError(elsewhere, 403, 'InvalidAction', undefined, 'JSON');
   });
 
+  it('matches its path as @koa/router matches a literal path (any letter case, one trailing /); other paths go on to the next middleware', async () => {
+    const api = createRpcApi<Koa.Context>({ version: VERSION, path: '/ecs' });
+    api.action('Echo', { params: { Name: p.string() }, handler: ({ Name }) => ({ Name: Name ?? '' }) });
+    const app = new Koa();
+    app.use(envelope({ hostId: 'rpc.test' }));
+    app.use(koaRpc(api));
+    app.use((ctx) => {
+      ctx.state.action = 'Fallback';
+      ctx.body = { Path: ctx.path };
+    });
+    const server = app.callback();
+    for (const path of ['/ecs', '/ECS', '/Ecs/', '/ecs/']) {
+      const res = await request(server).get(`${path}?Action=Echo&Version=${VERSION}&Format=JSON&Name=${encodeURIComponent(path)}`);
+      assert.equal(readSuccess(res, 'JSON', 'Echo').json?.Name, path, path);
+    }
+    for (const path of ['/ecs//', '/ecsx', '/ecs/x', '/', '/%65cs']) {
+      const res = await request(server).get(`${path}?Action=Echo&Version=${VERSION}&Format=JSON`);
+      assert.equal(readSuccess(res, 'JSON', 'Fallback').json?.Path, path, path);
+    }
+  });
+
   it('two APIs on two paths of one app', async () => {
     const ecs = createRpcApi<Koa.Context>({ version: '2014-05-26', path: '/ecs' });
     ecs.action('DescribeRegions', { handler: () => ({ Product: 'ecs' }) });
