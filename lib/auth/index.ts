@@ -66,7 +66,9 @@ export {
   staticCredentials,
   type Credentials,
   type CredentialsLookup,
+  type CredentialsAnswer,
   type CredentialsProvider,
+  type StaticCredentialsProvider,
   type StaticKey,
 } from './credentials.js';
 export {

@@ -99,27 +99,66 @@ export class NonceGuard {
    * @example
    * await guard.claim(caller.accessKeyId, nonce);
    */
-  async claim(accessKeyId: string, nonce: string, recorder?: NonceRecorder): Promise<NonceClaim> {
-    const key = this.keyOf(accessKeyId, nonce);
-    const token = `${PROCESS_TAG}.${(claimCounter = (claimCounter + 1) % Number.MAX_SAFE_INTEGER)}`;
-    let created: boolean;
-    try {
-      const combined = recorder?.({ store: this.store, key, value: token, ttlMs: this.ttlMs });
-      created = combined === undefined ? await this.store.setIfAbsent(key, token, this.ttlMs) : (await combined) === 'recorded';
-    } catch (err) {
-      if (isStoreUnavailableError(err)) throw new errors.ServiceUnavailable({ cause: err });
-      throw err;
-    }
-    if (!created) throw new errors.SignatureNonceUsed();
+  claim(accessKeyId: string, nonce: string, recorder?: NonceRecorder): Promise<NonceClaim> {
+    return this.claimThen(accessKeyId, nonce, recorder, (claim) => claim);
+  }
+
+  /**
+   * {@link claim}, then `onClaimed(claim)` in the same turn of the microtask queue (the authenticator
+   * builds its caller there: one promise turn for the whole step instead of one per layer). Never
+   * throws synchronously; what `onClaimed` throws rejects the returned promise.
+   *
+   * @example
+   * const caller = await guard.claimThen('my-ak', nonce, undefined, (claim) => ({ accessKeyId: 'my-ak', claim }));
+   */
+  claimThen<T>(accessKeyId: string, nonce: string, recorder: NonceRecorder | undefined, onClaimed: (claim: NonceClaim) => T): Promise<T> {
     const store = this.store;
-    return {
-      release: async () => {
-        try {
-          await store.compareAndDelete(key, token);
-        } catch {
-          // The nonce stays recorded: the safe outcome (a retry with it gets SignatureNonceUsed).
-        }
+    let key: string;
+    let token: string;
+    let pending: Promise<boolean | 'recorded' | 'used'>;
+    let combined = false;
+    try {
+      key = this.keyOf(accessKeyId, nonce);
+      token = `${PROCESS_TAG}.${(claimCounter = (claimCounter + 1) % Number.MAX_SAFE_INTEGER)}`;
+      const recorded = recorder?.({ store, key, value: token, ttlMs: this.ttlMs });
+      combined = recorded !== undefined;
+      pending = recorded ?? store.setIfAbsent(key, token, this.ttlMs);
+    } catch (err) {
+      return Promise.reject(storeFailure(err));
+    }
+    return Promise.resolve(pending).then(
+      (answer) => {
+        if (combined ? answer !== 'recorded' : !answer) throw new errors.SignatureNonceUsed();
+        return onClaimed(new StoredClaim(store, key, token));
       },
-    };
+      (err: unknown) => {
+        throw storeFailure(err);
+      },
+    );
   }
 }
+
+/** A store failure as the client sees it: unavailable is `ServiceUnavailable` (503), anything else as thrown. */
+function storeFailure(err: unknown): unknown {
+  return isStoreUnavailableError(err) ? new errors.ServiceUnavailable({ cause: err }) : err;
+}
+
+/** A nonce this guard recorded, with the token that tells its entry apart from a later claim's. */
+class StoredClaim implements NonceClaim {
+  constructor(
+    private readonly store: Store,
+    private readonly key: string,
+    private readonly token: string,
+  ) {}
+
+  release(): Promise<void> {
+    try {
+      // The nonce stays recorded when this fails: the safe outcome (a retry with it gets SignatureNonceUsed).
+      return this.store.compareAndDelete(this.key, this.token).then(ignore, ignore);
+    } catch {
+      return Promise.resolve();
+    }
+  }
+}
+
+function ignore(): void {}

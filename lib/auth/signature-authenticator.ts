@@ -13,7 +13,7 @@ import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
 import { hashHexV3, type V3Algorithm } from './algorithms-v3.js';
 import { constantTimeEqual } from './constant-time.js';
 import { signatureDoesNotMatch, timestampError, type TimestampErrorCodes } from './authentication-errors.js';
-import type { Credentials, CredentialsProvider } from './credentials.js';
+import { directCredentialsLookup, type Credentials, type CredentialsAnswer, type CredentialsProvider } from './credentials.js';
 import { NonceGuard, type NonceClaim, type NonceRecorder } from './nonce-guard.js';
 import { nonceRecorderSourceOf, type NonceRecorderSource } from '../throttle/combined-nonce.js';
 import { isWellFormedV1Signature, verifyV1 } from './signature-v1.js';
@@ -143,7 +143,8 @@ function payloadOf(request: RpcRequest): Buffer {
 }
 
 interface ResolvedOptions {
-  readonly credentials: CredentialsProvider;
+  /** The credentials provider, or `staticCredentials`' synchronous lookup behind it. */
+  readonly lookUp: CredentialsProvider;
   readonly nonces: NonceGuard;
   readonly windowMs: number;
   readonly clock: () => number;
@@ -175,7 +176,7 @@ function resolve(options: SignatureAuthenticatorOptions): ResolvedOptions {
   }
   const store = options.nonceStore ?? new MemoryStore({ maxEntries: DEFAULT_NONCE_STORE_ENTRIES });
   return {
-    credentials: options.credentials,
+    lookUp: directCredentialsLookup(options.credentials),
     nonces: new NonceGuard({ store, ttlMs, ...(options.nonceKeyPrefix === undefined ? {} : { keyPrefix: options.nonceKeyPrefix }) }),
     windowMs,
     clock: options.clock ?? Date.now,
@@ -197,7 +198,7 @@ function checkRequestTime(o: ResolvedOptions, timestamp: NamedTimestamp): void {
 }
 
 /** The provider's answer checked: a usable, active key. */
-function usableCredentials(found: Credentials | undefined | null): Credentials {
+function usableCredentials(found: CredentialsAnswer): Credentials {
   if (found === undefined || found === null) throw new errors['InvalidAccessKeyId.NotFound']();
   if (typeof found.secret !== 'string' || found.secret.length === 0) {
     throw new TypeError('signatureAuthenticator: the credentials provider returned no secret (a non-empty string)');
@@ -212,15 +213,36 @@ function providerFailure(err: unknown): unknown {
   return !isApiError(err) && isStoreUnavailableError(err) ? new errors.ServiceUnavailable({ cause: err }) : err;
 }
 
-/** Step: the key, looked up once (the provider's promise is the only thing awaited here). */
-async function lookUpCredentials(o: ResolvedOptions, accessKeyId: string, securityToken: string | undefined, signatureVersion: SignatureVersion): Promise<Credentials> {
-  let found: Credentials | undefined;
+/** A thenable, as `await` would treat it. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Step: the key, looked up once, then `next(credentials)`. A provider that answers at once (as
+ * `staticCredentials` does) is not waited for: the steps after it run in the same turn; a promise
+ * is waited for once. Throws synchronously (caught by the authenticator) or rejects.
+ */
+function withCredentials<T>(
+  o: ResolvedOptions,
+  accessKeyId: string,
+  securityToken: string | undefined,
+  signatureVersion: SignatureVersion,
+  next: (credentials: Credentials) => Promise<T>,
+): Promise<T> {
+  let found: CredentialsAnswer | Promise<CredentialsAnswer>;
   try {
-    found = await o.credentials(accessKeyId, { securityToken, signatureVersion });
+    found = o.lookUp(accessKeyId, { securityToken, signatureVersion });
   } catch (err) {
     throw providerFailure(err);
   }
-  return usableCredentials(found);
+  if (!isThenable(found)) return next(usableCredentials(found));
+  return Promise.resolve(found).then(
+    (answer) => next(usableCredentials(answer)),
+    (err: unknown) => {
+      throw providerFailure(err);
+    },
+  );
 }
 
 /** Step (V1): `Signature` is the HMAC-SHA1 of the request's string to sign. */
@@ -270,10 +292,26 @@ function releaseOnServerError(o: ResolvedOptions, request: RpcRequest, claim: No
 }
 
 /** Step: the nonce is recorded (with the throttling count when combined), then the caller is returned. */
-async function claimed(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined, caller: Caller, nonce: string): Promise<Caller> {
+function claimed(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined, caller: Caller, nonce: string): Promise<Caller> {
   const recorder: NonceRecorder | undefined = action?.known === true ? o.recorders?.(request, { caller, action: action.name }) : undefined;
-  releaseOnServerError(o, request, await o.nonces.claim(caller.accessKeyId, nonce, recorder));
-  return caller;
+  return o.nonces.claimThen(caller.accessKeyId, nonce, recorder, (claim) => {
+    releaseOnServerError(o, request, claim);
+    return caller;
+  });
+}
+
+/** Steps after the signature: the STS hook (waited for only when it returns a promise), then the nonce. */
+function afterSignature(
+  o: ResolvedOptions,
+  request: RpcRequest,
+  action: ActionInfo | undefined,
+  input: SecurityTokenCheckInput,
+  nonce: string,
+): Promise<Caller> {
+  const caller = callerOf(input.accessKeyId, input.securityToken, input.credentials, input.signatureVersion);
+  const check = o.checkSecurityToken?.(input);
+  if (isThenable(check)) return Promise.resolve(check).then(() => claimed(o, request, action, caller, nonce));
+  return claimed(o, request, action, caller, nonce);
 }
 
 /** The caller the handler sees. */
@@ -287,49 +325,51 @@ function callerOf(accessKeyId: string, securityToken: string | undefined, creden
   return caller;
 }
 
-// The two schemes run the steps in the protocol's order; they await only what may really be pending
-// (the provider, the STS hook, the nonce store), each once, and run everything else synchronously.
+// The schemes run the steps in the protocol's order. Nothing is awaited that is not pending: a
+// provider or STS hook that answers at once lets the steps after it run in the same turn, so a
+// request costs the nonce store's promise and one turn after it. They throw synchronously before
+// the first pending step (the authenticator turns that into a rejection) and reject after it.
 
-async function authenticateV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
+function authenticateV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
   const fields = readV1Fields(request.state.params.all);
   checkRequestTime(o, fields.timestamp);
   const { accessKeyId, securityToken } = fields;
-  const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V1');
-  checkV1Signature(request, fields, credentials);
-  if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
-  return claimed(o, request, action, callerOf(accessKeyId, securityToken, credentials, 'V1'), fields.nonce);
+  return withCredentials(o, accessKeyId, securityToken, 'V1', (credentials) => {
+    checkV1Signature(request, fields, credentials);
+    return afterSignature(o, request, action, { accessKeyId, securityToken, credentials, signatureVersion: 'V1' }, fields.nonce);
+  });
 }
 
-async function authenticateV3(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
+function authenticateV3(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
   const fields = readV3Fields(request.headers, request.state.params.query);
   checkRequestTime(o, fields.timestamp);
   const { accessKeyId } = fields.authorization;
   const { securityToken } = fields;
-  const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V3');
-  checkV3Signature(o, request, fields, credentials);
-  if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V3' });
-  return claimed(o, request, action, callerOf(accessKeyId, securityToken, credentials, 'V3'), fields.nonce);
+  return withCredentials(o, accessKeyId, securityToken, 'V3', (credentials) => {
+    checkV3Signature(o, request, fields, credentials);
+    return afterSignature(o, request, action, { accessKeyId, securityToken, credentials, signatureVersion: 'V3' }, fields.nonce);
+  });
 }
 
 /** ROA Signature V1 (`Authorization: acs …`), accepted on ROA routes only (docs/roa.md §Signature V1). */
-async function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
+function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
   const fields = readRoaV1Fields(request.headers);
   checkRequestTime(o, { name: 'Date', value: new Date(fields.dateMs).toISOString() });
   const { accessKeyId } = fields.authorization;
   const { securityToken } = fields;
-  const credentials = await lookUpCredentials(o, accessKeyId, securityToken, 'V1');
-  const verification = verifyRoaV1({
-    method: request.method,
-    path: request.path,
-    query: request.state.params.query,
-    headers: request.headers,
-    body: payloadOf(request),
-    signature: fields.authorization.signature,
-    accessKeySecret: credentials.secret,
+  return withCredentials(o, accessKeyId, securityToken, 'V1', (credentials) => {
+    const verification = verifyRoaV1({
+      method: request.method,
+      path: request.path,
+      query: request.state.params.query,
+      headers: request.headers,
+      body: payloadOf(request),
+      signature: fields.authorization.signature,
+      accessKeySecret: credentials.secret,
+    });
+    if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
+    return afterSignature(o, request, action, { accessKeyId, securityToken, credentials, signatureVersion: 'V1' }, fields.nonce);
   });
-  if (!verification.ok) throw signatureDoesNotMatch(verification.stringToSign);
-  if (o.checkSecurityToken !== undefined) await o.checkSecurityToken({ accessKeyId, securityToken, credentials, signatureVersion: 'V1' });
-  return claimed(o, request, action, callerOf(accessKeyId, securityToken, credentials, 'V1'), fields.nonce);
 }
 
 /** The schemes a request can be signed with: RPC V1 (query), V3 (headers), ROA V1 (`acs` header). */

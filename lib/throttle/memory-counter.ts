@@ -58,14 +58,41 @@ export class MemoryCounter implements LimitCounter {
     return this.entryCount;
   }
 
-  async consume(counts: readonly Count[]): Promise<Consumed> {
-    let outcome = ALLOWED;
-    for (const { limit, key } of counts) outcome = stricter(outcome, await this.consumeOne(limit, key));
+  consume(counts: readonly Count[]): Promise<Consumed> {
+    // One count after the other (each claims its key before the next is looked at), chained rather
+    // than awaited: one promise turn per count, none for the layers around it.
+    let outcome: Promise<Consumed> = this.consumeOne(counts, 0);
+    for (let i = 1; i < counts.length; i++) {
+      outcome = outcome.then((sofar) => this.consumeOne(counts, i).then((next) => stricter(sofar, next)));
+    }
     return outcome;
   }
 
-  private async consumeOne(limit: ResolvedLimit, key: string): Promise<Consumed> {
-    const slot = this.slot(limit);
+  /** Consumes `counts[index]`; rejects (never throws) when the table is full or the library fails. */
+  private consumeOne(counts: readonly Count[], index: number): Promise<Consumed> {
+    const count = counts[index];
+    if (count === undefined) return Promise.resolve(ALLOWED);
+    const { limit, key } = count;
+    let consumed: Promise<RateLimiterRes>;
+    let slot: Slot;
+    try {
+      slot = this.slot(limit);
+      this.hold(slot, limit, key);
+      consumed = slot.limiter.consume(key);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return consumed.then(
+      (res) => this.counted(slot, key, res, true),
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return this.counted(slot, key, rejection, false);
+      },
+    );
+  }
+
+  /** Holds a place for `key` in the table (throws ThrottleTableFullError when there is none). */
+  private hold(slot: Slot, limit: ResolvedLimit, key: string): void {
     const now = Date.now();
     const expiresAt = slot.live.get(key);
     if (expiresAt === undefined || expiresAt <= now) {
@@ -76,16 +103,10 @@ export class MemoryCounter implements LimitCounter {
       slot.live.set(key, now + limit.durationSeconds * 1000);
       this.entryCount += 1;
     }
-    let res: RateLimiterRes;
-    let allowed: boolean;
-    try {
-      res = await slot.limiter.consume(key);
-      allowed = true;
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      res = rejection;
-      allowed = false;
-    }
+  }
+
+  /** The library's answer for `key`, with the table's expiry kept in step with a new window. */
+  private counted(slot: Slot, key: string, res: RateLimiterRes, allowed: boolean): Consumed {
     if (res.isFirstInDuration) {
       // A new window: its record expires at most msBeforeNext from now (measured after the library
       // read its clock, so this never ends before the library's record). Re-insert to keep order.

@@ -7,7 +7,7 @@
 import { errors } from '../core/errors/index.js';
 import type { Caller, RpcRequest, ThrottleKey, Throttler } from '../rpc/pipeline.js';
 import type { RedisClientLike } from '../stores/redis-connection.js';
-import type { Count, LimitCounter } from './counter.js';
+import type { Consumed, Count, LimitCounter } from './counter.js';
 import { EarlyCounts, withNonceRecorderSource } from './combined-nonce.js';
 import { limitTable, type ActionLimits, type RateLimit } from './limits.js';
 import { MemoryCounter } from './memory-counter.js';
@@ -111,25 +111,49 @@ export function rateLimitThrottler(options: RateLimitThrottlerOptions): Throttle
   };
   const early = counter instanceof RedisCounter ? new EarlyCounts(counter) : undefined;
 
-  const throttle: Throttler = async function throttle(request: RpcRequest, key: ThrottleKey): Promise<void> {
-    let consumed = early?.take(request, key.action);
-    if (consumed === undefined) {
-      const counts = countsOf(request, key);
-      if (counts === undefined) return;
-      try {
-        consumed = await counter.consume(counts);
-      } catch (error) {
-        report(onError, error, { action: key.action, caller: key.caller, policy });
-        if (policy === 'fail-open') return;
-        throw new errors.ServiceUnavailable({ cause: error });
-      }
-    }
+  /** The answer to a counted request: nothing when allowed, `Throttling` with the retry time when not. */
+  const verdict = (consumed: Consumed): void => {
     if (!consumed.allowed) {
       // openapi-core reads x-acs-retry-after as whole milliseconds (docs/protocol.md §1.5).
       const retryAfter = String(Math.max(1, Math.ceil(consumed.msBeforeNext)));
       throw new errors.Throttling({ headers: { 'x-acs-retry-after': retryAfter } });
     }
   };
+
+  // Not async: it hands over the counter's promise with one step after it (an async function
+  // awaiting it would cost another promise and turn per request). It never throws synchronously.
+  const throttle: Throttler = function throttle(request: RpcRequest, key: ThrottleKey): Promise<void> {
+    let counts: Count[] | undefined;
+    try {
+      const taken = early?.take(request, key.action);
+      if (taken !== undefined) {
+        verdict(taken);
+        return Promise.resolve();
+      }
+      counts = countsOf(request, key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (counts === undefined) return Promise.resolve();
+    const failed = (error: unknown): void => {
+      report(onError, error, { action: key.action, caller: key.caller, policy });
+      if (policy === 'fail-open') return;
+      throw new errors.ServiceUnavailable({ cause: error });
+    };
+    let pending: Promise<Consumed>;
+    try {
+      pending = counter.consume(counts);
+    } catch (error) {
+      try {
+        failed(error);
+        return Promise.resolve();
+      } catch (answer) {
+        return Promise.reject(answer);
+      }
+    }
+    return pending.then(verdict, failed);
+  };
+
   if (early === undefined) return throttle;
   return withNonceRecorderSource(throttle, (request, key) => {
     const counts = countsOf(request, key);

@@ -47,6 +47,28 @@ describe('auth/authenticator options', () => {
       assert.deepEqual(service.callers[0], { accessKeyId: 'k1', signatureVersion: 'V1', securityToken: 'tok', principal: { account: '42' } });
     });
 
+    it('may answer without a promise: accepted, unknown, thrown ApiError, thrown outage, as with a promise; sync STS hook too', async () => {
+      const hooked: string[] = [];
+      const service = authService(NOW, {
+        credentials: (id) => {
+          if (id === 'expired-ak') throw new errors['InvalidSecurityToken.Expired']();
+          if (id === 'down-ak') throw new StoreUnavailableError({ operation: 'get', reason: 'timeout' });
+          return id === 'k1' ? { secret: SECRET, state: 'active' } : undefined;
+        },
+        checkSecurityToken: ({ accessKeyId }) => {
+          hooked.push(accessKeyId);
+        },
+      });
+      const pairs = signed('k1', SECRET);
+      assertOk(await sendV1(service, pairs), 'k1');
+      assertError(await sendV1(service, pairs), 400, 'SignatureNonceUsed');
+      assertOk(await sendV3(service, signedV3({ action: 'DescribeRegions', accessKeyId: 'k1', secret: SECRET, now: NOW })), 'k1', 'V3');
+      assertError(await sendV1(service, signed('nobody', SECRET)), 400, 'InvalidAccessKeyId.NotFound');
+      assertError(await sendV1(service, signed('expired-ak', SECRET)), 400, 'InvalidSecurityToken.Expired');
+      assertError(await sendV1(service, signed('down-ak', SECRET)), 503, 'ServiceUnavailable');
+      assert.deepEqual(hooked, ['k1', 'k1', 'k1']);
+    });
+
     it('an ApiError it throws is rendered as is (InvalidSecurityToken.Expired)', async () => {
       const service = authService(NOW, {
         credentials: async () => {
