@@ -34,6 +34,17 @@ describe('auth/digests', () => {
     );
   });
 
+  it('hmac() stays equal to createHmac when keys and algorithms alternate and at the length where it hands over to createHmac', () => {
+    const texts = ['', 'a', '中'.repeat(2709), '中'.repeat(2710), '\uD800'.repeat(2710), 'x'.repeat(9000), '😀'.repeat(1354)];
+    for (const data of texts) {
+      for (const algorithm of ALGORITHMS) {
+        for (const secret of ['k1', 'k2', 'k'.repeat(65), 'k1']) {
+          assert.equal(hmac(algorithm, secret, data, 'hex'), createHmac(algorithm, secret).update(data, 'utf8').digest('hex'));
+        }
+      }
+    }
+  });
+
   it('stays correct for more secrets than it keeps prepared (the oldest are dropped)', () => {
     for (let i = 0; i < PREPARED_HMAC_KEYS * 2 + 3; i++) {
       const secret = `secret-${i}`;
