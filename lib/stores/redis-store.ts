@@ -2,6 +2,7 @@ import type { Store } from './store.js';
 import { assertStoreString, assertTtl } from './validate-arguments.js';
 import { redisConnectionFor, type RedisClientLike, type RedisConnection } from './redis-connection.js';
 import { compareAndDeleteScript, compareAndSetScript, type LuaScript } from './redis-scripts.js';
+import { Deadlines } from './deadlines.js';
 import { evalScript, integerReply, optionalString, runRedisOperation, type Send } from './redis-operation.js';
 
 /** Options of {@link RedisStore}. */
@@ -62,6 +63,7 @@ export class RedisStore implements Store {
   readonly prefix: string;
   readonly commandTimeoutMs: number;
   private readonly redisConnection: RedisConnection;
+  private readonly deadlines: Deadlines;
 
   constructor(options: RedisStoreOptions) {
     const { client, prefix = 'aom:', commandTimeoutMs = 1000 } = options;
@@ -72,6 +74,7 @@ export class RedisStore implements Store {
     this.prefix = prefix;
     this.commandTimeoutMs = commandTimeoutMs;
     this.redisConnection = redisConnectionFor(client);
+    this.deadlines = new Deadlines(commandTimeoutMs);
   }
 
   /** Which client library was detected. */
@@ -129,7 +132,7 @@ export class RedisStore implements Store {
 
   /** Runs `body` under `commandTimeoutMs` (see {@link runRedisOperation}). */
   private run<T>(operation: string, body: (send: Send) => Promise<T>): Promise<T> {
-    return runRedisOperation(this.redisConnection, operation, this.commandTimeoutMs, body);
+    return runRedisOperation(this.redisConnection, operation, this.deadlines, body);
   }
 
   /**
