@@ -28,7 +28,8 @@ export interface RedisStoreOptions {
  *
  * - `setIfAbsent` is `SET key value PX ttl NX`; `compareAndSet`/`compareAndDelete` are Lua scripts
  *   (EVALSHA, falling back to EVAL after `NOSCRIPT`, e.g. after a Redis restart).
- * - Every operation is bounded by `commandTimeoutMs`. A slow, paused or unreachable Redis rejects
+ * - Every operation is bounded by `commandTimeoutMs` (one timer per store; with node-redis the
+ *   store's commands are sent without node-redis's own per-command timeout, docs/operations.md#redis-client-settings). A slow, paused or unreachable Redis rejects
  *   with a {@link StoreUnavailableError} (`reason` `'timeout'`, `'not-connected'` or
  *   `'command-failed'`); the store never hangs and never leaves an unhandled rejection.
  * - While the client is reconnecting after a lost connection, operations fail fast with
