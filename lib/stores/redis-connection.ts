@@ -22,9 +22,25 @@ export interface NodeRedisLikeClient {
   readonly isOpen: boolean;
   /** True while connected and ready to run commands. */
   readonly isReady: boolean;
-  sendCommand(args: string[]): PromiseLike<unknown>;
+  /** `options` (v5+): the store passes {@link NODE_REDIS_COMMAND_OPTIONS}; v4 ignores them. */
+  sendCommand(args: string[], options?: NodeRedisCommandOptions): PromiseLike<unknown>;
   on(event: string, listener: Listener): unknown;
 }
+
+/** The per-command options of node-redis (v5+) that the store sets. */
+export interface NodeRedisCommandOptions {
+  /** node-redis's own per-command timeout in ms; `0` arms none. */
+  readonly timeout?: number;
+}
+
+/**
+ * node-redis v5+ arms an `AbortSignal.timeout` for every command (its `commandOptions.timeout`,
+ * 5 000 ms by default): a timer, a weakly held signal and two event-listener calls per command,
+ * about 40 % of the client's CPU per command. Every store operation already runs under its own
+ * deadline (`commandTimeoutMs`, the throttler's `timeoutMs`), kept with one timer per store, so
+ * the store sends its commands without node-redis's (docs/operations.md#redis-client-settings).
+ */
+const NODE_REDIS_COMMAND_OPTIONS: NodeRedisCommandOptions = Object.freeze({ timeout: 0 });
 
 /** The parts of a node-redis cluster client (`createCluster`, v5 or v6) that the store uses. */
 export interface NodeRedisClusterLikeClient {
@@ -33,7 +49,7 @@ export interface NodeRedisClusterLikeClient {
   /** Its shards: how a cluster client is told apart from a single one. */
   readonly masters: readonly unknown[];
   /** Routed by `firstKey` to the master of its slot. */
-  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): PromiseLike<unknown>;
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: NodeRedisCommandOptions): PromiseLike<unknown>;
   on(event: string, listener: Listener): unknown;
 }
 
@@ -204,7 +220,7 @@ class NodeRedisConnection extends BaseConnection implements RedisConnection {
   }
 
   send(command: string, args: string[]): Promise<unknown> {
-    return Promise.resolve(this.client.sendCommand([command, ...args]));
+    return Promise.resolve(this.client.sendCommand([command, ...args], NODE_REDIS_COMMAND_OPTIONS));
   }
 }
 
@@ -228,7 +244,7 @@ class NodeRedisClusterConnection extends BaseConnection implements RedisConnecti
   send(command: string, args: string[]): Promise<unknown> {
     const scripted = command === 'EVALSHA' || command === 'EVAL';
     const firstKey = scripted ? (Number(args[1]) > 0 ? args[2] : undefined) : args[0];
-    return Promise.resolve(this.client.sendCommand(firstKey, false, [command, ...args]));
+    return Promise.resolve(this.client.sendCommand(firstKey, false, [command, ...args], NODE_REDIS_COMMAND_OPTIONS));
   }
 }
 

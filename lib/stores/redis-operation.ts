@@ -3,6 +3,7 @@
  * command sent while the connection is lost, a wait (within the deadline) during a first
  * connection, and every failure turned into a {@link StoreUnavailableError}.
  */
+import type { Deadlines } from './deadlines.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { LuaScript } from './redis-scripts.js';
 import { StoreUnavailableError, isStoreUnavailableError } from './store-unavailable-error.js';
@@ -11,38 +12,42 @@ import { StoreUnavailableError, isStoreUnavailableError } from './store-unavaila
 export type Send = (command: string, args: string[]) => Promise<unknown>;
 
 /**
- * Runs `body` under a deadline of `timeoutMs`. `send` refuses to send once the deadline has passed
- * or while the connection is lost, and waits (within the deadline) during a first connection.
- * Every failure becomes a StoreUnavailableError; a late settlement of `body` is ignored.
+ * Runs `body` under a deadline of `deadlines.timeoutMs`. `send` refuses to send once the deadline
+ * has passed or while the connection is lost, and waits (within the deadline) during a first
+ * connection. Every failure becomes a StoreUnavailableError; a late settlement of `body` is ignored.
+ * The deadline is kept by `deadlines` (one timer for every operation of a store or counter).
  *
  * @example
- * const value = await runRedisOperation(connection, 'get', 500, (send) => send('GET', ['k']));
+ * const value = await runRedisOperation(connection, 'get', new Deadlines(500), (send) => send('GET', ['k']));
  */
-export function runRedisOperation<T>(connection: RedisConnection, operation: string, timeoutMs: number, body: (send: Send) => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export function runRedisOperation<T>(connection: RedisConnection, operation: string, deadlines: Deadlines, body: (send: Send) => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      reject(new StoreUnavailableError({ operation, reason: 'timeout' }));
-    }, timeoutMs);
+    const deadline = deadlines.start(() => reject(new StoreUnavailableError({ operation, reason: 'timeout' })));
 
-    const send: Send = async (command, args) => {
+    const send: Send = (command, args) => {
+      if (deadline.expired) return Promise.reject(new StoreUnavailableError({ operation, reason: 'timeout' }));
       const state = connection.state();
-      if (state === 'lost') throw new StoreUnavailableError({ operation, reason: 'not-connected' });
-      // The wait's own timer may fire a moment before the operation's: check both.
-      const ready = state === 'ready' || (await connection.waitForReady(deadline - Date.now()));
-      if (!ready || expired) throw new StoreUnavailableError({ operation, reason: 'timeout' });
-      return connection.send(command, args);
+      if (state === 'ready') return connection.send(command, args);
+      if (state === 'lost') return Promise.reject(new StoreUnavailableError({ operation, reason: 'not-connected' }));
+      return connection.waitForReady(deadline.remainingMs()).then((ready) => {
+        // The wait's own timer may fire a moment before the operation's: check both.
+        if (!ready || deadline.expired) throw new StoreUnavailableError({ operation, reason: 'timeout' });
+        return connection.send(command, args);
+      });
     };
 
-    body(send).then(
+    let settled: Promise<T>;
+    try {
+      settled = body(send);
+    } catch (error) {
+      settled = Promise.reject(error); // a client that throws instead of rejecting
+    }
+    settled.then(
       (result) => {
-        clearTimeout(timer);
-        resolve(result);
+        if (deadline.settle()) resolve(result);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        if (!deadline.settle()) return;
         if (isStoreUnavailableError(error)) reject(error);
         else {
           const reason = connection.state() === 'ready' ? 'command-failed' : 'not-connected';
@@ -60,14 +65,13 @@ export function runRedisOperation<T>(connection: RedisConnection, operation: str
  * @example
  * await evalScript(send, compareAndDeleteScript, ['k'], ['expected']);
  */
-export async function evalScript(send: Send, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-  const rest = [String(keys.length), ...keys, ...args];
-  try {
-    return await send('EVALSHA', [script.sha1, ...rest]);
-  } catch (error) {
+export function evalScript(send: Send, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  const argv = [script.sha1, String(keys.length), ...keys, ...args];
+  return send('EVALSHA', argv).then(undefined, (error: unknown) => {
     if (!isNoScriptError(error)) throw error;
-    return send('EVAL', [script.source, ...rest]);
-  }
+    argv[0] = script.source;
+    return send('EVAL', argv);
+  });
 }
 
 function isNoScriptError(error: unknown): boolean {

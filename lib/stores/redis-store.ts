@@ -2,6 +2,7 @@ import type { Store } from './store.js';
 import { assertStoreString, assertTtl } from './validate-arguments.js';
 import { redisConnectionFor, type RedisClientLike, type RedisConnection } from './redis-connection.js';
 import { compareAndDeleteScript, compareAndSetScript, type LuaScript } from './redis-scripts.js';
+import { Deadlines } from './deadlines.js';
 import { evalScript, integerReply, optionalString, runRedisOperation, type Send } from './redis-operation.js';
 
 /** Options of {@link RedisStore}. */
@@ -27,7 +28,8 @@ export interface RedisStoreOptions {
  *
  * - `setIfAbsent` is `SET key value PX ttl NX`; `compareAndSet`/`compareAndDelete` are Lua scripts
  *   (EVALSHA, falling back to EVAL after `NOSCRIPT`, e.g. after a Redis restart).
- * - Every operation is bounded by `commandTimeoutMs`. A slow, paused or unreachable Redis rejects
+ * - Every operation is bounded by `commandTimeoutMs` (one timer per store; with node-redis the
+ *   store's commands are sent without node-redis's own per-command timeout, docs/operations.md#redis-client-settings). A slow, paused or unreachable Redis rejects
  *   with a {@link StoreUnavailableError} (`reason` `'timeout'`, `'not-connected'` or
  *   `'command-failed'`); the store never hangs and never leaves an unhandled rejection.
  * - While the client is reconnecting after a lost connection, operations fail fast with
@@ -62,6 +64,7 @@ export class RedisStore implements Store {
   readonly prefix: string;
   readonly commandTimeoutMs: number;
   private readonly redisConnection: RedisConnection;
+  private readonly deadlines: Deadlines;
 
   constructor(options: RedisStoreOptions) {
     const { client, prefix = 'aom:', commandTimeoutMs = 1000 } = options;
@@ -72,6 +75,7 @@ export class RedisStore implements Store {
     this.prefix = prefix;
     this.commandTimeoutMs = commandTimeoutMs;
     this.redisConnection = redisConnectionFor(client);
+    this.deadlines = new Deadlines(commandTimeoutMs);
   }
 
   /** Which client library was detected. */
@@ -129,7 +133,7 @@ export class RedisStore implements Store {
 
   /** Runs `body` under `commandTimeoutMs` (see {@link runRedisOperation}). */
   private run<T>(operation: string, body: (send: Send) => Promise<T>): Promise<T> {
-    return runRedisOperation(this.redisConnection, operation, this.commandTimeoutMs, body);
+    return runRedisOperation(this.redisConnection, operation, this.deadlines, body);
   }
 
   /**

@@ -4,6 +4,7 @@
  * Redis or an ioredis Cluster), a bounded wait, and failures reported as
  * {@link StoreUnavailableError}.
  */
+import { Deadlines } from '../stores/deadlines.js';
 import { redisConnectionFor, type RedisClientLike, type RedisConnection } from '../stores/redis-connection.js';
 import { evalScript, integerReply, runRedisOperation } from '../stores/redis-operation.js';
 import { ALLOWED, type Consumed, type Count, type LimitCounter } from './counter.js';
@@ -43,11 +44,13 @@ export class RedisCounter implements LimitCounter {
   /** The client's connection adapter (shared with every store on the same client). */
   readonly connection: RedisConnection;
   private readonly keyPrefix: string;
+  private readonly deadlines: Deadlines;
 
   constructor(client: RedisClientLike, keyPrefix: string, timeoutMs: number) {
     this.connection = redisConnectionFor(client); // validates the client, adds a silent 'error' listener
     this.keyPrefix = `${keyPrefix}:`;
     this.timeoutMs = timeoutMs;
+    this.deadlines = new Deadlines(timeoutMs);
   }
 
   /** The Redis keys of `counts`: `<keyPrefix>:<key>`. */
@@ -56,7 +59,7 @@ export class RedisCounter implements LimitCounter {
   }
 
   async consume(counts: readonly Count[]): Promise<Consumed> {
-    const reply = await runRedisOperation(this.connection, OPERATION, this.timeoutMs, (send) =>
+    const reply = await runRedisOperation(this.connection, OPERATION, this.deadlines, (send) =>
       evalScript(send, countScript, this.keysOf(counts), ['0', '', '', ...countArguments(counts)]),
     );
     const outcome = parseCountReply(reply);
@@ -69,6 +72,6 @@ export class RedisCounter implements LimitCounter {
    * them). Never rejects: a refund that fails leaves one point counted, which is harmless.
    */
   async refund(keys: readonly string[]): Promise<void> {
-    await runRedisOperation(this.connection, 'throttle-refund', this.timeoutMs, (send) => evalScript(send, refundScript, keys, [])).catch(() => undefined);
+    await runRedisOperation(this.connection, 'throttle-refund', this.deadlines, (send) => evalScript(send, refundScript, keys, [])).catch(() => undefined);
   }
 }

@@ -14,10 +14,12 @@ class FakeNodeRedis extends EventEmitter {
   isOpen = true;
   isReady = false;
   readonly sent: string[][] = [];
+  readonly sentOptions: unknown[] = [];
   reply: (args: string[]) => Reply = () => 'OK';
 
-  sendCommand(args: string[]): Promise<unknown> {
+  sendCommand(args: string[], options?: unknown): Promise<unknown> {
     this.sent.push(args);
+    this.sentOptions.push(options);
     return Promise.resolve(this.reply(args));
   }
 
@@ -177,6 +179,33 @@ describe('RedisStore with scripted clients', () => {
       const error = await rejection(pending!);
       assert.equal(error.reason, 'command-failed');
       assert.equal((error.cause as Error).message, 'boom');
+    });
+  });
+
+  describe('node-redis per-command timeout', () => {
+    it("every command is sent with node-redis's own timeout off: the operation's deadline bounds it", async () => {
+      // node-redis v5+ arms an AbortSignal.timeout per command (commandOptions.timeout, 5 s by
+      // default): costly, and redundant with the store's deadline (docs/operations.md#redis-client-settings).
+      const client = new FakeNodeRedis();
+      client.becomeReady();
+      client.reply = (args) => (args[0] === 'EVALSHA' ? 1 : 'OK');
+      const store = new RedisStore({ client, prefix: 'p:' });
+      assert.equal(await store.setIfAbsent('k', 'v', 1000), true);
+      assert.equal(await store.compareAndDelete('k', 'v'), true);
+      assert.deepEqual(
+        client.sent.map((args) => args[0]),
+        ['SET', 'EVALSHA'],
+      );
+      assert.deepEqual(client.sentOptions, [{ timeout: 0 }, { timeout: 0 }]);
+    });
+
+    it('a command that never settles still ends with the operation deadline (timeout)', async () => {
+      const client = new FakeNodeRedis();
+      client.becomeReady();
+      client.reply = () => new Promise(() => undefined);
+      const store = new RedisStore({ client, commandTimeoutMs: 30 });
+      const error = await rejection(store.get('k'));
+      assert.equal(error.reason, 'timeout');
     });
   });
 
