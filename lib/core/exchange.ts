@@ -96,22 +96,37 @@ export function readQuery(
 /**
  * Read the query string and the form body into `state.params` and choose `state.format`.
  * Throws an ApiError (InvalidParameter) for malformed or oversized input; `state.format` is already
- * the best known format when it throws.
+ * the best known format when it throws. Without a form body to read (most requests: GET, or a body
+ * that is not a form) everything is done when it returns undefined, with no promise and no turn of
+ * the microtask queue; otherwise the returned promise settles once the body is read (and rejects
+ * with those errors).
  *
  * @example
- * await readParameters(options, state, req, querystring);
+ * const pending = readParameters(options, state, req, querystring);
+ * if (pending !== undefined) await pending;
  */
-export async function readParameters(
+export function readParameters(
   options: ResolvedEnvelopeOptions,
   state: OpenApiState,
   req: IncomingMessage,
   querystring: string,
   preParsed?: PreParsedBody,
-): Promise<void> {
-  const limits = { maxParameters: options.maxParameters };
+): Promise<void> | undefined {
   const counter = { count: 0 };
   const query = readQuery(options, state, querystring, counter);
-  if (!isFormRequest(req.headers)) return;
+  if (!isFormRequest(req.headers)) return undefined;
+  return readFormBody(options, state, req, query, counter, preParsed);
+}
+
+async function readFormBody(
+  options: ResolvedEnvelopeOptions,
+  state: OpenApiState,
+  req: IncomingMessage,
+  query: ParamRecord,
+  counter: { count: number },
+  preParsed: PreParsedBody | undefined,
+): Promise<void> {
+  const limits = { maxParameters: options.maxParameters };
   let body: ParamRecord;
   if (preParsed !== undefined && preParsed.parsed !== undefined) {
     body = fromParsedBody(preParsed.parsed, limits.maxParameters, counter);

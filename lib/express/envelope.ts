@@ -58,20 +58,27 @@ export function envelope(options: ExpressEnvelopeOptions = {}): RequestHandler {
     const exchange = attachExchange(req, res, resolved);
     const preParsed = preParsedBody(req);
     const target = req.originalUrl ?? req.url ?? '';
-    readParameters(resolved.envelope, exchange.state, req, querystringOf(target), preParsed).then(
-      () => {
-        if (preParsed === undefined && exchange.state.rawBody !== undefined) {
-          // The envelope consumed the stream: later middleware gets the form as req.body, and body
-          // parsers (body-parser 1.x checks `_body`, 2.x sees the ended stream) skip it.
-          req.body = exchange.state.params.body;
-          (req as ParsedRequest)._body = true;
-        }
-        next();
-      },
-      (err: unknown) => {
-        writeEnvelope(res, exchange, renderThrown(exchange.options, exchange.state, err));
-      },
-    );
+    const onRead = (): void => {
+      if (preParsed === undefined && exchange.state.rawBody !== undefined) {
+        // The envelope consumed the stream: later middleware gets the form as req.body, and body
+        // parsers (body-parser 1.x checks `_body`, 2.x sees the ended stream) skip it.
+        req.body = exchange.state.params.body;
+        (req as ParsedRequest)._body = true;
+      }
+      next();
+    };
+    const onError = (err: unknown): void => {
+      writeEnvelope(res, exchange, renderThrown(exchange.options, exchange.state, err));
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = readParameters(resolved.envelope, exchange.state, req, querystringOf(target), preParsed);
+    } catch (err) {
+      onError(err);
+      return;
+    }
+    if (pending === undefined) onRead(); // nothing left to read: on to the handler at once
+    else pending.then(onRead, onError);
   };
 }
 

@@ -41,7 +41,8 @@ export function envelope(options: EnvelopeOptions = {}): Middleware {
     const state = beginExchange(resolved, ctx.req.headers);
     ctx.state.requestId = state.requestId;
     ctx.state.openapi = state;
-    ctx.set('x-acs-request-id', state.requestId);
+    // Straight to Node: what ctx.set does for a string, without Koa's delegation.
+    if (!ctx.res.headersSent) ctx.res.setHeader('x-acs-request-id', state.requestId);
     if (resolved.corsHeaders !== undefined) ctx.set(resolved.corsHeaders);
     if (resolved.onExchange !== undefined) {
       recordExchange(ctx.req, ctx.res, state, resolved.onExchange, () => ({ action: ctx.state.action, caller: ctx.state.caller }), (err) =>
@@ -51,7 +52,8 @@ export function envelope(options: EnvelopeOptions = {}): Middleware {
     try {
       const request = ctx.request as { body?: unknown; rawBody?: Buffer | string };
       const preParsed = request.body === undefined ? undefined : { parsed: request.body, raw: request.rawBody };
-      await readParameters(resolved, state, ctx.req, ctx.querystring, preParsed);
+      const pending = readParameters(resolved, state, ctx.req, ctx.querystring, preParsed);
+      if (pending !== undefined) await pending;
       // Only a form body read here is handed on; other bodies stay for their own parsers.
       if (request.body === undefined && state.rawBody !== undefined) request.body = state.params.body;
       await next();
@@ -90,7 +92,9 @@ function respond(ctx: Context, rendered: RenderedFailure, state: OpenApiState): 
     ctx.set('x-acs-request-id', state.requestId);
     if (headers !== undefined) ctx.set(headers);
   }
-  ctx.status = out.status;
-  ctx.set('Content-Type', out.contentType);
+  // A success usually has its status already; an error always sets it (explicitly: Koa's body
+  // setter below would otherwise turn an implicit 404 into 200).
+  if (out.status >= 400 || ctx.status !== out.status) ctx.status = out.status;
+  ctx.res.setHeader('Content-Type', out.contentType); // headers not sent (checked above)
   ctx.body = out.body;
 }

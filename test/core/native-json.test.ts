@@ -156,6 +156,52 @@ describe('JSON writer: native fast path', () => {
     assert.throws(() => writeObject(nest(10_000), 0, LEADING), { name: 'ResponseDataError' });
   });
 
+  it('remembers validated keys by position without letting an invalid key through at a remembered position', () => {
+    // Same shape many times (the memo fills), then the same positions with keys it must not accept.
+    const items = Array.from({ length: 5 }, (_, i) => ({ InstanceId: `i-${i}`, Tags: { Tag: [{ TagKey: 'k', TagValue: 'v' }] } }));
+    assert.equal(isNativeJsonData({ Items: { Item: items } }), true);
+    const variants: Record<string, object> = {
+      'invalid key at a remembered position': { Items: { Item: [...items, { '1st': 'x', Tags: { Tag: [] } }] } },
+      'invalid nested key at a remembered position': { Items: { Item: [...items, { InstanceId: 'i', Tags: { Tag: [{ 'Tag Key': 'k' }] } }] } },
+      'remembered key then an invalid one': { Items: { Item: [{ InstanceId: 'i', 'a b': 1 }] } },
+      'a key longer than the memo keeps': { Items: { Item: [{ [`K${'x'.repeat(80)}`]: 1, 'a b': 2 }] } },
+      'keys past the remembered positions': { Wide: Object.fromEntries([...Array.from({ length: 70 }, (_, i) => [`K${i}`, i] as const), ['a b', 1] as const]) },
+    };
+    for (const [label, data] of Object.entries(variants)) {
+      assert.equal(isNativeJsonData(data), false, label);
+      const { fast, writer } = bothPaths(data);
+      assert.deepEqual(fast, writer, label);
+    }
+    const wide = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`K${i}`, i] as const));
+    assert.equal(isNativeJsonData({ Wide: wide }), true);
+    assert.equal(isNativeJsonData({ Wide: wide }), true); // the second walk meets remembered keys
+    const { fast, writer } = bothPaths({ Wide: wide });
+    assert.deepEqual(fast, writer);
+  });
+
+  it('gives the same answer whatever was walked before (shuffled shapes, keys moved between positions)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.oneof(name, awkwardKey), mixed, { maxKeys: 6 }), { minLength: 1, maxLength: 6 }), (list) => {
+        for (const data of list) {
+          const { fast, writer } = bothPaths(data);
+          assert.deepEqual(fast, writer);
+        }
+        const { fast, writer } = bothPaths({ List: list });
+        assert.deepEqual(fast, writer);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  // JSON.rawJSON exists from Node 21 (V8 11.4); on Node 20 there is nothing to refuse.
+  const rawJson = (JSON as { rawJSON?: (text: string) => object }).rawJSON;
+  (rawJson === undefined ? it.skip : it)('refuses JSON.rawJSON values (JSON.stringify writes their raw text; the writer does not)', () => {
+    const data = { A: (rawJson as (text: string) => object)('12345678901234567890') };
+    assert.equal(isNativeJsonData(data), false);
+    const { fast, writer } = bothPaths(data);
+    assert.deepEqual(fast, writer);
+  });
+
   it('ignores enumerable properties inherited from a polluted Object.prototype, like the writer', () => {
     const proto = Object.prototype as Record<string, unknown>;
     try {
