@@ -10,5 +10,5 @@ if (!existsSync(RESULTS_FILE)) {
   process.exitCode = 1;
 } else {
   writeReport(JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as RecordedRun);
-  console.log('wrote docs/bench.svg and the results block of bench/README.md');
+  console.log('wrote docs/bench.svg and the results blocks of bench/README.md and README.md');
 }

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
   // A full run is the record: chart and README table follow it (a partial run leaves them alone).
   if (only.length === 0) writeReport(out as unknown as RecordedRun);
-  else console.error('[report] partial run: docs/bench.svg and bench/README.md left as they are (npm run bench:report rewrites them from this run)');
+  else console.error('[report] partial run: docs/bench.svg and the README results blocks left as they are (npm run bench:report rewrites them from this run)');
   const missed = reports.flatMap((r) => r.targets.filter((t) => !t.met).map((t) => `${r.name}/${t.contestant}`));
   console.log(`machine: ${machine().cpus as number} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} at start; results in bench/results/latest.json`);
   if (missed.length > 0) console.log(`targets missed: ${missed.join(', ')}`);
