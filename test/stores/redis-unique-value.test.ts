@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { MemoryStore, RedisStore, type RedisClientLike } from '../../lib/stores/index.js';
+import { MemoryStore, RedisStore, type RedisClientLike, type Store } from '../../lib/stores/index.js';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { REDIS_KITS } from '../support/redis-kits.js';
 
@@ -101,7 +101,7 @@ describe('setIfAbsent with { uniqueValue: true }', () => {
   // identical value refuses there, as it always did. Nothing in the package relies on either
   // answer, since its unique values are never written twice by anyone but a resent command.
   it('MemoryStore accepts the option and keeps its one-shot answer', async () => {
-    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const store: Store = new MemoryStore({ sweepIntervalMs: 0 }); // its own signature (not edited here) takes three arguments
     assert.equal(await store.setIfAbsent('k', 'mine', LONG, { uniqueValue: true }), true);
     assert.equal(await store.setIfAbsent('k', 'other', LONG, { uniqueValue: true }), false);
     assert.equal(await store.get('k'), 'mine');
