@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto';
 import { errors } from '../core/errors/index.js';
 import { digest } from './digests.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
-import type { Store } from '../stores/store.js';
+import type { SetIfAbsentOptions, Store } from '../stores/store.js';
 import { hashTag } from '../stores/hash-tag.js';
 
 /** A claimed nonce; `release()` forgets it again (used when the request ends in a 5xx). */
@@ -48,7 +48,11 @@ const PROCESS_TAG = crypto.randomBytes(9).toString('base64url');
  * also between two guards on one store (two APIs, or two instances, in one process).
  */
 let claimCounter = 0;
-
+/**
+ * A claim's token is unique, so an entry already holding it is the claim's own SET, resent after
+ * its reply was lost: recorded, not a replay (docs/scaling.md#failover).
+ */
+const UNIQUE_VALUE: SetIfAbsentOptions = Object.freeze({ uniqueValue: true });
 
 /**
  * Claims nonces in a {@link Store} with an atomic set-if-absent.
@@ -57,7 +61,9 @@ let claimCounter = 0;
  * however long the nonce, no separator ambiguity, the caller's hash tag (a Redis Cluster keeps a
  * caller's nonces and throttling counters in one slot, docs/scaling.md), and nonces are scoped per AccessKeyId (two callers that happen to pick the
  * same nonce, as aliyun-sdk's millisecond-based ones can, do not collide). Each entry's value is a
- * token unique to the claim, so `release()` cannot delete a later claim of the same nonce.
+ * token unique to the claim, so `release()` cannot delete a later claim of the same nonce, and a
+ * claim whose store reply was lost and whose command was resent finds its own token and is
+ * recorded, not refused as a replay (`setIfAbsent(…, { uniqueValue: true })`).
  *
  * @example
  * const guard = new NonceGuard({ store: new MemoryStore(), ttlMs: 31 * 60_000 });
@@ -122,7 +128,7 @@ export class NonceGuard {
       token = `${PROCESS_TAG}.${(claimCounter = (claimCounter + 1) % Number.MAX_SAFE_INTEGER)}`;
       const recorded = recorder?.({ store, key, value: token, ttlMs: this.ttlMs });
       combined = recorded !== undefined;
-      pending = recorded ?? store.setIfAbsent(key, token, this.ttlMs);
+      pending = recorded ?? store.setIfAbsent(key, token, this.ttlMs, UNIQUE_VALUE);
     } catch (err) {
       return Promise.reject(storeFailure(err));
     }

@@ -7,7 +7,7 @@
  * const store: Store = process.env.REDIS_URL ? new RedisStore({ client }) : new MemoryStore();
  * ```
  */
-export type { Store } from './store.js';
+export type { SetIfAbsentOptions, Store } from './store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';
 export type { IoRedisLikeClient, NodeRedisClusterLikeClient, NodeRedisLikeClient, RedisClientLike } from './redis-connection.js';

@@ -1,4 +1,4 @@
-import type { Store } from './store.js';
+import type { SetIfAbsentOptions, Store } from './store.js';
 import { assertStoreString, assertTtl } from './validate-arguments.js';
 import { redisConnectionFor, type RedisClientLike, type RedisConnection } from './redis-connection.js';
 import { compareAndDeleteScript, compareAndSetScript, type LuaScript } from './redis-scripts.js';
@@ -26,7 +26,9 @@ export interface RedisStoreOptions {
 /**
  * A {@link Store} in Redis, shared by every process and host that uses the same Redis and prefix.
  *
- * - `setIfAbsent` is `SET key value PX ttl NX`; `compareAndSet`/`compareAndDelete` are Lua scripts
+ * - `setIfAbsent` is `SET key value PX ttl NX`; with `{ uniqueValue: true }` a refused SET is
+ *   followed by a `GET`, and an entry holding exactly the caller's value (its own SET, resent by
+ *   ioredis after the reply was lost) answers `true`. `compareAndSet`/`compareAndDelete` are Lua scripts
  *   (EVALSHA, falling back to EVAL after `NOSCRIPT`, e.g. after a Redis restart).
  * - Every operation is bounded by `commandTimeoutMs` (one timer per store; with node-redis the
  *   store's commands are sent without node-redis's own per-command timeout, docs/operations.md#redis-client-settings). A slow, paused or unreachable Redis rejects
@@ -83,13 +85,20 @@ export class RedisStore implements Store {
     return this.redisConnection.library;
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+  async setIfAbsent(key: string, value: string, ttlMs: number, options?: SetIfAbsentOptions): Promise<boolean> {
     assertStoreString('key', key);
     assertStoreString('value', value);
     assertTtl(ttlMs);
-    return this.run('setIfAbsent', async (send) =>
-      isOk(await send('SET', [this.prefix + key, value, 'PX', String(ttlMs), 'NX'])),
-    );
+    const fullKey = this.prefix + key;
+    const uniqueValue = options?.uniqueValue === true;
+    return this.run('setIfAbsent', async (send) => {
+      if (isOk(await send('SET', [fullKey, value, 'PX', String(ttlMs), 'NX']))) return true;
+      // Refused. With a value unique to this call, an entry holding it was written by this call:
+      // the SET ran once already and its reply was lost (ioredis resent it). Only the refused
+      // path pays this GET, so a fresh claim stays one SET; no atomic script is needed because
+      // nobody else writes this value, so whatever the GET sees of it is ours.
+      return uniqueValue && optionalString(await send('GET', [fullKey])) === value;
+    });
   }
 
   async get(key: string): Promise<string | undefined> {

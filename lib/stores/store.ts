@@ -46,8 +46,22 @@ export interface Store {
    * Atomically creates `key` with `value` for `ttlMs` milliseconds if no live entry exists.
    * Resolves `true` when this call created the entry, `false` when a live entry was already there
    * (its value and TTL are left untouched). Of many concurrent callers exactly one gets `true`.
+   *
+   * With `{ uniqueValue: true }` the caller promises that `value` belongs to this call alone (no
+   * other call, earlier or later, ever writes it). A live entry holding exactly `value` can then
+   * only be this call's own write: a command whose reply was lost and that the client sent again
+   * (ioredis resends unanswered commands after a reconnect), so the store resolves `true` for it.
+   * Without the option an identical value is "a live entry was there" like any other (`false`):
+   * callers that write constant values (`'1'`) must not take another call's entry for theirs.
+   * A store that never runs a command twice (MemoryStore) may ignore the option.
+   *
+   * @example
+   * ```ts
+   * const mine = `${processTag}.${++counter}`; // unique to this call
+   * if (!(await store.setIfAbsent(key, mine, 60_000, { uniqueValue: true }))) throw new Error('taken');
+   * ```
    */
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  setIfAbsent(key: string, value: string, ttlMs: number, options?: SetIfAbsentOptions): Promise<boolean>;
 
   /** Resolves the value of the live entry for `key`, or `undefined` if there is none. */
   get(key: string): Promise<string | undefined>;
@@ -69,4 +83,13 @@ export interface Store {
    * exactly. Resolves `true` if it removed it.
    */
   compareAndDelete(key: string, expected: string): Promise<boolean>;
+}
+
+/** Options of {@link Store.setIfAbsent}. */
+export interface SetIfAbsentOptions {
+  /**
+   * `value` is unique to this call: a live entry holding exactly `value` is this call's own
+   * earlier write (a command resent after its reply was lost), answered `true`. Default `false`.
+   */
+  readonly uniqueValue?: boolean;
 }

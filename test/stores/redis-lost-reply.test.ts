@@ -138,22 +138,20 @@ describe('a Redis reply lost after the command ran (ioredis resends it)', functi
     assert.deepEqual([first.runs(), second.runs()], [3, 0]);
   });
 
-  // BUG, not fixed here: RedisStore.setIfAbsent (lib/stores/redis-store.ts, `SET NX PX`) resent by
-  // ioredis finds the value its first run wrote and answers false, so NonceGuard.claim throws
-  // SignatureNonceUsed (400, not retried by SDKs) for a request never served. Fix: treat a key that
-  // already holds exactly `value` as set by this call (a script: SET NX, else GET == value), which
-  // changes the Store contract for a repeated identical setIfAbsent; the owner of lib/stores decides.
-  it.skip('nonce recorded alone (setIfAbsent): a fresh signed request whose SET reply was lost is served (200) or refused as retryable (503), never as a replay', async () => {
+  // The `SET NX PX` resent by ioredis finds the token its first run wrote: NonceGuard passes
+  // `{ uniqueValue: true }` (its tokens are unique), so RedisStore.setIfAbsent reads the entry back
+  // and takes its own token for its own write, instead of SignatureNonceUsed (400, not retried by SDKs).
+  it('nonce recorded alone (setIfAbsent): a fresh signed request whose SET reply was lost is served (200) or refused as retryable (503), never as a replay', async () => {
     const { callback, runs } = service(false);
     const outcome = await withLostReply(callback, signedQuery('DescribeThings'), signedQuery('DescribeThings'));
     assert.ok(['200', '503 ServiceUnavailable'].includes(outcome), `a fresh request answered ${outcome}`);
     assert.equal(runs(), outcome === '200' ? 2 : 1);
   });
 
-  // BUG, not fixed here, same cause (RedisStore.setIfAbsent resent): the ClientToken reservation
-  // finds its own pending entry, so the first request with a fresh token is answered
-  // LastTokenProcessing (403) without running, and the token stays blocked until leaseMs (30 s).
-  it.skip('a fresh ClientToken whose reservation reply was lost runs (200) or is refused as retryable (503), not LastTokenProcessing', async () => {
+  // Same cause: the resent reservation finds its own pending entry. Its owner is unique to the call
+  // and passed with `{ uniqueValue: true }`, so the call holds the reservation instead of answering
+  // LastTokenProcessing (403) to itself and blocking the token until leaseMs (30 s).
+  it('a fresh ClientToken whose reservation reply was lost runs (200) or is refused as retryable (503), not LastTokenProcessing', async () => {
     const { callback, runs } = service(true);
     const warm = signedQuery('CreateThing', { ClientToken: randomUUID() });
     // Reply 1: the nonce and count script; reply 2: the reservation (SET NX).
