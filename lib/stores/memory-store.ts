@@ -1,4 +1,5 @@
 import type { Store } from './store.js';
+import { flat } from './flat-string.js';
 import { assertStoreString, assertTtl } from './validate-arguments.js';
 
 /** Options of {@link MemoryStore}. */
@@ -101,7 +102,7 @@ export class MemoryStore implements Store {
       if (existing.expiresAt > now) return false;
       this.entries.delete(key);
     }
-    this.insert(key, { value, expiresAt: now + ttlMs }, now);
+    this.insert(flat(key), { value: flat(value), expiresAt: now + ttlMs }, now);
     return true;
   }
 
@@ -117,7 +118,7 @@ export class MemoryStore implements Store {
     const now = this.now();
     // Delete first so the key moves to the end of the write order.
     this.entries.delete(key);
-    this.insert(key, { value, expiresAt: now + ttlMs }, now);
+    this.insert(flat(key), { value: flat(value), expiresAt: now + ttlMs }, now);
   }
 
   async delete(key: string): Promise<void> {
@@ -134,7 +135,7 @@ export class MemoryStore implements Store {
     const entry = this.live(key, now);
     if (entry === undefined || entry.value !== expected) return false;
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: now + ttlMs });
+    this.entries.set(flat(key), { value: flat(value), expiresAt: now + ttlMs });
     return true;
   }
 

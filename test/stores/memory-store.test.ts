@@ -120,6 +120,30 @@ describe('MemoryStore', () => {
       assert.deepEqual(await Promise.all([store.get('a'), store.get('b')]), ['A', 'B2']);
     });
 
+    it('keys and values built by concatenation are stored flat and read back exactly (property)', async () => {
+      // The store flattens what it keeps (lib/stores/flat-string.ts): the same value, fewer objects.
+      const part = fc.string({ unit: 'grapheme', maxLength: 12 });
+      await fc.assert(
+        fc.asyncProperty(fc.array(part, { minLength: 1, maxLength: 6 }), fc.array(part, { maxLength: 6 }), async (keyParts, valueParts) => {
+          const store = new MemoryStore({ sweepIntervalMs: 0 });
+          let key = '';
+          for (const p of keyParts) key += p; // a rope of the parts, as NonceGuard builds its keys
+          let value = 'v:';
+          for (const p of valueParts) value += p;
+          const sameKey = keyParts.join('');
+          const sameValue = `v:${valueParts.join('')}`;
+          assert.equal(await store.setIfAbsent(key, value, 60_000), true);
+          assert.equal(await store.setIfAbsent(sameKey, 'other', 60_000), false);
+          assert.equal(await store.get(sameKey), sameValue);
+          assert.equal(await store.compareAndSet(sameKey, sameValue, `${value}!`, 60_000), true);
+          assert.equal(await store.get(key), `${sameValue}!`);
+          assert.equal(await store.compareAndDelete(key, `${sameValue}!`), true);
+          assert.equal(store.size, 0);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
     it('expired entries are dropped when read and by sweepExpired()', async () => {
       let now = 0;
       const store = new MemoryStore({ sweepIntervalMs: 0, now: () => now });
