@@ -97,8 +97,12 @@ export function parseAuthorizationV3(header: string): AuthorizationV3Parse {
   let credential: string | undefined;
   let signedHeaderList: string | undefined;
   let signatureText: string | undefined;
-  for (const part of text.slice(start).split(',')) {
-    const item = part.trim();
+  // The comma-separated fields after the scheme, read in place (as `text.slice(start).split(',')` would
+  // cut them, without the intermediate array).
+  for (let from = start, comma = 0; comma < text.length; from = comma + 1) {
+    comma = text.indexOf(',', from);
+    if (comma < 0) comma = text.length;
+    const item = text.slice(from, comma).trim();
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     const value = item.slice(eq + 1);
