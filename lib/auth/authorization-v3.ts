@@ -33,12 +33,33 @@ export type AuthorizationV3Failure = {
 /** Result of {@link parseAuthorizationV3}. */
 export type AuthorizationV3Parse = { readonly ok: true; readonly value: AuthorizationV3 } | AuthorizationV3Failure;
 
-/** An AccessKeyId: visible ASCII without the field separators. */
-const ACCESS_KEY_ID = /^[\x21-\x2B\x2D-\x3A\x3C-\x7E]+$/;
-/** A lower-case HTTP header field name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-/** 256-bit digest in hex (SHA-256 and SM3 alike). */
-const HEX_SIGNATURE = /^[0-9a-fA-F]{64}$/;
+/*
+ * The three field shapes, as ASCII classes checked by a char-code scan (this runs on every V3 request;
+ * the patterns are the definition, test/auth/authorization-parser.test.ts checks against them):
+ * - AccessKeyId: /^[\x21-\x2B\x2D-\x3A\x3C-\x7E]+$/ (visible ASCII without the field separators);
+ * - a lower-case header field name (RFC 9110 token): /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+ * - the signature, a 256-bit digest in hex (SHA-256 and SM3 alike): /^[0-9a-fA-F]{64}$/.
+ */
+const ACCESS_KEY_CHAR = 1;
+const HEADER_NAME_CHAR = 2;
+const HEX_CHAR = 4;
+const CHAR_CLASSES: Uint8Array = (() => {
+  const table = new Uint8Array(0x80);
+  for (let code = 0x21; code <= 0x7e; code++) if (code !== 0x2c && code !== 0x3b) table[code] = (table[code] as number) | ACCESS_KEY_CHAR;
+  for (const ch of "!#$%&'*+.^_`|~-0123456789abcdefghijklmnopqrstuvwxyz") table[ch.charCodeAt(0)] = (table[ch.charCodeAt(0)] as number) | HEADER_NAME_CHAR;
+  for (const ch of '0123456789abcdefABCDEF') table[ch.charCodeAt(0)] = (table[ch.charCodeAt(0)] as number) | HEX_CHAR;
+  return table;
+})();
+
+/** True when `text` is non-empty and every character is ASCII of class `charClass`. */
+function allOfClass(text: string, charClass: number): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80 || ((CHAR_CLASSES[code] as number) & charClass) === 0) return false;
+  }
+  return true;
+}
 
 function fail(reason: AuthorizationV3Failure['reason'], message: string): AuthorizationV3Failure {
   return { ok: false, reason, message };
@@ -76,8 +97,12 @@ export function parseAuthorizationV3(header: string): AuthorizationV3Parse {
   let credential: string | undefined;
   let signedHeaderList: string | undefined;
   let signatureText: string | undefined;
-  for (const part of text.slice(start).split(',')) {
-    const item = part.trim();
+  // The comma-separated fields after the scheme, read in place (as `text.slice(start).split(',')` would
+  // cut them, without the intermediate array).
+  for (let from = start, comma = 0; comma < text.length; from = comma + 1) {
+    comma = text.indexOf(',', from);
+    if (comma < 0) comma = text.length;
+    const item = text.slice(from, comma).trim();
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     const value = item.slice(eq + 1);
@@ -98,17 +123,17 @@ export function parseAuthorizationV3(header: string): AuthorizationV3Parse {
   if (signedHeaderList === undefined) return fail('malformed', 'Authorization is missing SignedHeaders.');
   if (signatureText === undefined) return fail('malformed', 'Authorization is missing Signature.');
   const accessKeyId = credential;
-  if (!ACCESS_KEY_ID.test(accessKeyId)) return fail('malformed', 'Authorization has an invalid Credential.');
+  if (!allOfClass(accessKeyId, ACCESS_KEY_CHAR)) return fail('malformed', 'Authorization has an invalid Credential.');
   const signedHeaders = signedHeaderList.split(';');
   for (let i = 0; i < signedHeaders.length; i++) {
     const name = signedHeaders[i] as string;
-    if (!HEADER_NAME.test(name)) {
+    if (!allOfClass(name, HEADER_NAME_CHAR)) {
       return fail('malformed', 'SignedHeaders must be a ";"-separated list of lower-case header names.');
     }
     if (signedHeaders.indexOf(name) < i) return fail('malformed', `SignedHeaders repeats "${name}".`);
   }
   const signature = signatureText;
-  if (!HEX_SIGNATURE.test(signature)) return fail('malformed', 'Signature must be 64 hexadecimal digits.');
+  if (signature.length !== 64 || !allOfClass(signature, HEX_CHAR)) return fail('malformed', 'Signature must be 64 hexadecimal digits.');
   return { ok: true, value: { algorithm, accessKeyId, signedHeaders, signature: signature.toLowerCase() } };
 }
 

@@ -6,7 +6,7 @@
  * `%20` (never `+`), and `* ! ' ( )` are `%2A %21 %27 %28 %29` (unlike `encodeURIComponent`).
  */
 
-/** Strings made only of unreserved characters need no work (the common case: names, ids, dates). */
+/** The unreserved set, as a pattern: defines the escape table below (the encoder itself scans char codes). */
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 /** What `encodeURIComponent` leaves literal but RFC 3986 (POP) encodes. */
 const SUB_DELIMS_LEFT_RAW = /[!'()*]/g;
@@ -50,8 +50,9 @@ function encodeUtf8Bytes(s: string): string {
  * popEncode('中');             // '%E4%B8%AD'
  */
 export function popEncode(s: string): string {
-  if (UNRESERVED_ONLY.test(s)) return s;
-  // ASCII text (timestamps, signatures, most values) is encoded here, one escape per reserved character.
+  // One pass over the char codes: a string of unreserved characters (names, ids) comes back as it is
+  // (`'' + s.slice(0)` is `s`), without a regular expression run first; other ASCII text (timestamps,
+  // signatures, most values) gets one escape per reserved character.
   let out = '';
   let from = 0;
   for (let i = 0; i < s.length; i++) {
