@@ -19,15 +19,14 @@ export interface UrlencodedLimits {
 }
 
 /**
- * Decode one component, `+` as space. Throws `InvalidParameter` for malformed percent-encoding or
- * invalid UTF-8.
+ * Decode one component that holds a `%` or a `+` (`hasPlus`: it holds a `+`), `+` as space. Throws
+ * `InvalidParameter` for malformed percent-encoding or invalid UTF-8.
  *
  * @example
- * decodeComponent('a%20b+c'); // 'a b c'
+ * decodeComponent('a%20b+c', true); // 'a b c'
  */
-function decodeComponent(raw: string): string {
-  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
-  const spaced = raw.indexOf('+') === -1 ? raw : raw.replace(/\+/g, ' ');
+function decodeComponent(raw: string, hasPlus: boolean): string {
+  const spaced = hasPlus ? raw.replace(/\+/g, ' ') : raw;
   try {
     return decodeURIComponent(spaced);
   } catch {
@@ -66,26 +65,57 @@ export function parseUrlencoded(
   into: ParamRecord = Object.create(null) as ParamRecord,
   counter: { count: number } = { count: 0 },
 ): ParamRecord {
-  if (text.length === 0) return into;
+  const length = text.length;
+  if (length === 0) return into;
+  // The next `%`, `+` and `=` at or after `start` (length when there is none), each found once per
+  // text rather than once per component: most components hold neither `%` nor `+` and are kept as
+  // sliced, and a pair without `=` no longer makes every later pair search past its end again.
+  let percent = indexOrLength(text, '%', 0);
+  let plus = indexOrLength(text, '+', 0);
+  let equals = indexOrLength(text, '=', 0);
   let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('&', start);
-    if (end === -1) end = text.length;
+  while (start <= length) {
+    const end = indexOrLength(text, '&', start);
     if (end > start) {
       if (++counter.count > limits.maxParameters) {
         throw new errors.InvalidParameter({
           message: `The request has more than ${limits.maxParameters} parameters.`,
         });
       }
-      const eq = text.indexOf('=', start);
-      const hasValue = eq !== -1 && eq < end;
-      const name = decodeComponent(text.slice(start, hasValue ? eq : end));
-      const value = hasValue ? decodeComponent(text.slice(eq + 1, end)) : '';
+      if (percent < start) percent = indexOrLength(text, '%', start);
+      if (plus < start) plus = indexOrLength(text, '+', start);
+      if (equals < start) equals = indexOrLength(text, '=', start);
+      const nameEnd = equals < end ? equals : end;
+      const name = component(text, start, nameEnd, percent, plus);
+      let value = '';
+      if (nameEnd < end) {
+        const valueStart = nameEnd + 1;
+        if (percent < valueStart) percent = indexOrLength(text, '%', valueStart);
+        if (plus < valueStart) plus = indexOrLength(text, '+', valueStart);
+        value = component(text, valueStart, end, percent, plus);
+      }
       addParam(into, name, value);
     }
     start = end + 1;
   }
   return into;
+}
+
+/** Position of `char` in `text` at or after `from`, or `text.length` when absent. */
+function indexOrLength(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from);
+  return at === -1 ? text.length : at;
+}
+
+/**
+ * The decoded component `text[start, end)`, given the first `%` and `+` at or after `start`.
+ *
+ * @example
+ * component('a=b%20c', 2, 7, 3, 7); // 'b c'
+ */
+function component(text: string, start: number, end: number, percent: number, plus: number): string {
+  const raw = text.slice(start, end);
+  return percent < end || plus < end ? decodeComponent(raw, plus < end) : raw;
 }
 
 /**
