@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto';
 import { errors } from '../core/errors/index.js';
 import { digest } from './digests.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
-import type { SetIfAbsentOptions, Store } from '../stores/store.js';
+import { UNIQUE_VALUE, type Store } from '../stores/store.js';
 import { hashTag } from '../stores/hash-tag.js';
 
 /** A claimed nonce; `release()` forgets it again (used when the request ends in a 5xx). */
@@ -48,11 +48,6 @@ const PROCESS_TAG = crypto.randomBytes(9).toString('base64url');
  * also between two guards on one store (two APIs, or two instances, in one process).
  */
 let claimCounter = 0;
-/**
- * A claim's token is unique, so an entry already holding it is the claim's own SET, resent after
- * its reply was lost: recorded, not a replay (docs/scaling.md#failover).
- */
-const UNIQUE_VALUE: SetIfAbsentOptions = Object.freeze({ uniqueValue: true });
 
 /**
  * Claims nonces in a {@link Store} with an atomic set-if-absent.

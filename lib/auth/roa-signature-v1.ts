@@ -2,7 +2,7 @@
  * The ROA ("RESTful") Signature V1 of Alibaba Cloud OpenAPI: `Authorization: acs <AccessKeyId>:<signature>`,
  * base64 HMAC-SHA1 keyed with the raw AccessKeySecret over the method, `Accept`, `Content-MD5`,
  * `Content-Type`, `Date`, the canonical `x-acs-*` headers and the resource (docs/roa.md §Signature V1).
- * Pure functions, written to give exactly the string the SDK signers build (`@alicloud/pop-core/lib/roa.js`
+ * Pure functions, written to give exactly the string the SDK signers build (`roa.js` in the `lib` folder of the `@alicloud/pop-core` package:
  * `buildStringToSign`, openapi-util `getStringToSign` / `getROASignature`).
  */
 import { constantTimeEqual } from './constant-time.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { errors } from '../core/errors/index.js';
 import type { IdempotentCall, RpcResult } from '../rpc/pipeline.js';
-import type { SetIfAbsentOptions, Store } from '../stores/store.js';
+import { UNIQUE_VALUE, type Store } from '../stores/store.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
 import type { ClientTokenGuardOptions, ClientTokenPhase } from './client-token-guard.js';
 import { ClientTokenGuardError } from './guard-error.js';
@@ -36,12 +36,6 @@ export interface TokenCall {
 /** Tells this process's reservations apart from other processes' in a shared store. */
 const PROCESS_TAG = randomBytes(9).toString('base64url');
 let ownerCounter = 0;
-/**
- * A reservation's owner (PROCESS_TAG and a counter of this module) is unique to the call, so an
- * entry already holding it is the call's own SET, resent after its reply was lost: the call holds
- * the reservation, rather than answering LastTokenProcessing to itself (docs/scaling.md).
- */
-const UNIQUE_VALUE: SetIfAbsentOptions = Object.freeze({ uniqueValue: true });
 
 /**
  * The token of `call`, with a reporter that never throws.
@@ -93,6 +87,8 @@ export async function reserveToken(settings: GuardSettings, token: TokenCall): P
   const { store } = settings;
   ownerCounter = (ownerCounter + 1) % Number.MAX_SAFE_INTEGER;
   const mine = pendingEntry(token.digest, `${PROCESS_TAG}-${ownerCounter}`);
+  // `mine` is unique to this call: a resent SET whose reply was lost finds it and holds the
+  // reservation instead of answering LastTokenProcessing to itself (docs/scaling.md).
   const reserved = await required(token, 'reserve', () => store.setIfAbsent(token.key, mine, settings.leaseMs, UNIQUE_VALUE), () => store.compareAndDelete(token.key, mine));
   return reserved ? mine : undefined;
 }

@@ -93,3 +93,15 @@ export interface SetIfAbsentOptions {
    */
   readonly uniqueValue?: boolean;
 }
+
+/**
+ * `{ uniqueValue: true }`, frozen and shared: for callers whose every value is unique to the call
+ * (the nonce guard's claim tokens, ClientToken reservations), so that a command resent after its
+ * reply was lost finds its own entry instead of refusing itself (docs/scaling.md).
+ *
+ * @example
+ * ```ts
+ * await store.setIfAbsent(key, `${processTag}.${++counter}`, ttlMs, UNIQUE_VALUE);
+ * ```
+ */
+export const UNIQUE_VALUE: SetIfAbsentOptions = Object.freeze({ uniqueValue: true });
