@@ -17,6 +17,11 @@
  *   npx tsx bench/hotpath.ts                  # 15 rounds
  *   HOTPATH_ROUNDS=25 HOTPATH_BATCH=4000 npx tsx bench/hotpath.ts
  *   HOTPATH_ONLY=auth-v3 npx tsx --cpu-prof bench/hotpath.ts   # one case (profile it)
+ *
+ * (c) For scale, `minimal-v1` runs the least a hand-written V1 check does on the same requests
+ *     (bench/lib/minimal-v1.ts: the string to sign, Node's `createHmac`, a `Map` of nonces; no error
+ *     envelopes, nothing but true or false), awaited like the authenticator: the part of the signed
+ *     request's cost that the protocol itself requires.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -35,6 +40,7 @@ import type { OpenApiState } from '../lib/core/exchange.js';
 import { compileParams, p, parseParams, unflatten } from '../lib/rpc/params/index.js';
 import { DESCRIBE_INSTANCES_VERSION, describeInstancesDeclaration, describeInstancesPairs } from './lib/describe-instances.js';
 import type { Authenticator, RpcRequest } from '../lib/rpc/pipeline.js';
+import { minimalV1Check } from './lib/minimal-v1.js';
 
 type Params = Record<string, string | string[]>;
 
@@ -164,6 +170,7 @@ const authenticate: Authenticator = signatureAuthenticator({
   clock: () => NOW,
 });
 const ACTION = { name: 'DescribeRegions', version: VERSION, known: true };
+const minimalOptions = { secrets: new Map([[AK, SECRET]]), clock: () => NOW, nonces: new Map<string, number>(), maxNonces: 200_000 };
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -212,6 +219,25 @@ function authCase(id: string, label: string, sign: () => RpcRequest): Case {
   };
 }
 
+/** {@link minimalV1Check} on the authenticator's V1 requests, answered through a promise as the authenticator's is. */
+function minimalCase(id: string, label: string): Case {
+  return {
+    id,
+    label,
+    samples: [],
+    batch: async (count) => {
+      const requests: RpcRequest[] = [];
+      for (let i = 0; i < count; i++) requests.push(signedV1());
+      const start = process.cpuUsage();
+      for (let i = 0; i < count; i++) {
+        const request = requests[i] as RpcRequest;
+        if (!(await Promise.resolve(minimalV1Check(request.method, request.state.params.all, minimalOptions)))) throw new Error('minimal V1 refused');
+      }
+      return cpuMicros(start);
+    },
+  };
+}
+
 const cases: Case[] = [
   syncCase('params', 'parseParams DescribeInstances (10 ids, 5 tags)', () => parseParams(compiled, flat)),
   syncCase('params-zod', '  the same through zod (guided tree + safeParse)', () => {
@@ -220,6 +246,7 @@ const cases: Case[] = [
   }),
   authCase('auth-v1', 'signatureAuthenticator, V1 GET', signedV1),
   authCase('auth-v3', 'signatureAuthenticator, V3 POST', signedV3),
+  minimalCase('minimal-v1', 'hand-written minimal V1 check (reference)'),
 ];
 
 function median(values: readonly number[]): number {
@@ -240,7 +267,7 @@ async function main(): Promise<void> {
   const selected = only === undefined ? cases : cases.filter((c) => only.split(',').includes(c.id));
   if (selected.length === 0) throw new Error(`HOTPATH_ONLY=${only}: no such case (${cases.map((c) => c.id).join(', ')})`);
   // The nonce store holds every nonce of the run: stay below its 200 000 entries (no evictions).
-  const signedOps = (rounds + 2) * batch * selected.filter((c) => c.id.startsWith('auth')).length;
+  const signedOps = (rounds + 2) * batch * selected.filter((c) => c.id.startsWith('auth') || c.id === 'minimal-v1').length;
   if (signedOps > 190_000) throw new Error('HOTPATH_ROUNDS x HOTPATH_BATCH too large for the default nonce store');
 
   for (const c of selected) await c.batch(batch); // warm-up: optimise before measuring

@@ -9,11 +9,22 @@
  *
  *   npm run bench:inprocess -- auth-signed protection       # INPROCESS_ROUNDS (9), INPROCESS_BATCH (2000)
  *   INPROCESS_ONLY=signed-v1 npx tsx --cpu-prof bench/inprocess.ts auth-signed   # the baseline and one contestant, profiled
+ *   INPROCESS_PROFILE=1 npm run bench:inprocess -- auth-signed   # + one profiled batch per contestant (see below)
+ *
+ * With INPROCESS_PROFILE=1, after the measured rounds each contestant serves one more batch under the
+ * V8 profiler (started and stopped around the batch through `node:inspector`, 100 µs sampling), so the
+ * profile holds that contestant's requests only, not the signing of the requests or the other
+ * contestants: `bench/results/profiles-inprocess/<scenario>/<contestant>/batch.cpuprofile` with
+ * `requests.txt`, read by `npx tsx bench/profile-summary.ts` in µs per request; and a table of µs per
+ * request by step (the profile's shares of each step times the contestant's measured µs/req) is printed.
  *
  * It does not replace `npm run bench` (socket writes and parsing the request bytes are left out),
  * it isolates the part of the cost this package controls.
  */
 import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { ensureBuiltPackage } from './lib/build-check.js';
 import { listScenarios } from './lib/load-scenarios.js';
@@ -21,6 +32,8 @@ import { positiveIntegerFromEnv } from './lib/env.js';
 import { median } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 import { ScenarioUnavailable, type BenchRequest, type Contestant } from './lib/scenario.js';
+import { STEPS } from './lib/profile-steps.js';
+import { isBusyStep, profileTotals, type CpuProfile, type ProfileTotals } from './lib/profile-totals.js';
 
 /** A socket that accepts and discards every write and never yields data. */
 class NullSocket extends Duplex {
@@ -78,17 +91,75 @@ interface Entry {
   readonly micros: number[];
 }
 
-async function batch(entry: Entry, size: number): Promise<number> {
+/** Where the requests of one batch are timed; `profile` brackets them (and only them). */
+async function batch(entry: Entry, size: number, profile?: { start(): Promise<void>; stop(): Promise<void> }): Promise<number> {
   const next = entry.contestant.nextRequest;
   const requests = Array.from({ length: size }, () => (next === undefined ? entry.contestant.request : next()));
   const expected = entry.contestant.expect?.status ?? 200;
+  await profile?.start();
   const before = process.cpuUsage();
   for (const request of requests) {
     const status = await serve(entry.listener, request);
     if (status !== expected) throw new Error(`${entry.contestant.id}: status ${status}, expected ${expected}`);
   }
   const used = process.cpuUsage(before);
+  await profile?.stop();
   return (used.user + used.system) / size;
+}
+
+/**
+ * One profiled batch per contestant, written where bench/profile-summary.ts finds its request count;
+ * returns each contestant's totals by step.
+ */
+async function profileBatches(scenarioName: string, entries: readonly Entry[], size: number): Promise<Map<Entry, ProfileTotals>> {
+  const totals = new Map<Entry, ProfileTotals>();
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    for (const entry of entries) {
+      const dir = join('bench', 'results', 'profiles-inprocess', scenarioName, entry.contestant.id);
+      await batch(entry, size, {
+        start: async () => {
+          await session.post('Profiler.start');
+        },
+        stop: async () => {
+          const { profile } = await session.post('Profiler.stop');
+          totals.set(entry, profileTotals(profile as CpuProfile));
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, 'batch.cpuprofile'), JSON.stringify(profile));
+          writeFileSync(join(dir, 'requests.txt'), `${size}\n`);
+        },
+      });
+      console.error(`profile: ${join(dir, 'batch.cpuprofile')} (${size} requests)`);
+    }
+  } finally {
+    session.disconnect();
+  }
+  return totals;
+}
+
+/**
+ * µs per request by step: each step's share of the profiled batch's busy time times the
+ * contestant's median CPU µs per request in the unprofiled rounds (sampling at 100 µs slows the
+ * profiled batch itself down, so its own durations are not used).
+ */
+function stepTable(entries: readonly Entry[], totals: ReadonlyMap<Entry, ProfileTotals>): string {
+  const rows = [['step (µs/req)', ...entries.map((e) => e.contestant.id)]];
+  for (const step of STEPS) {
+    if (!isBusyStep(step.name) || !entries.some((e) => totals.get(e)?.byStep.has(step.name))) continue;
+    rows.push([
+      step.name,
+      ...entries.map((e) => {
+        const t = totals.get(e);
+        const micros = t?.byStep.get(step.name);
+        return t === undefined || micros === undefined || t.busy === 0 ? '-' : ((micros / t.busy) * median(e.micros)).toFixed(1);
+      }),
+    ]);
+  }
+  rows.push(['total (measured)', ...entries.map((e) => median(e.micros).toFixed(1))]);
+  return formatTable(rows);
 }
 
 async function main(): Promise<void> {
@@ -121,6 +192,7 @@ async function main(): Promise<void> {
           entry.micros.push(await batch(entry, size));
         }
       }
+      const profiles = process.env.INPROCESS_PROFILE === '1' ? await profileBatches(loaded.name, entries, size) : undefined;
       const base = entries.find((e) => e.contestant.id === scenario.baseline) as Entry;
       const rows = [['contestant', 'CPU µs/req median [min-max]', 'CPU eff. x base', 'extra µs/req', 'target']];
       for (const entry of entries) {
@@ -136,6 +208,7 @@ async function main(): Promise<void> {
         ]);
       }
       console.log(`== ${loaded.name} (in process, ${rounds} rounds x ${size} requests): ${scenario.title}\n${formatTable(rows)}\n`);
+      if (profiles !== undefined) console.log(`${loaded.name}, by step (profiled batch's shares x median µs/req):\n${stepTable(entries, profiles)}\n`);
     } finally {
       await prepared.close?.();
     }

@@ -10,29 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatTable } from './lib/table.js';
-import { stepOf, STEPS } from './lib/profile-steps.js';
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly children?: readonly number[];
-}
-
-interface CpuProfile {
-  readonly nodes: readonly ProfileNode[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
-
-function shortUrl(url: string): string {
-  const i = url.lastIndexOf('/node_modules/');
-  if (i !== -1) return url.slice(i + '/node_modules/'.length);
-  const j = url.indexOf('/lib/');
-  if (j !== -1 && !url.startsWith('node:')) return url.slice(j + 1);
-  const k = url.indexOf('/dist/');
-  if (k !== -1) return url.slice(k + 1);
-  return url.replace(/^file:\/\//, '') || '(native)';
-}
+import { STEPS } from './lib/profile-steps.js';
+import { isBusyStep, profileTotals, type CpuProfile } from './lib/profile-totals.js';
 
 function requestsFor(file: string, given: number | undefined): number | undefined {
   if (given !== undefined) return given;
@@ -43,31 +22,12 @@ function requestsFor(file: string, given: number | undefined): number | undefine
 }
 
 function summarise(file: string, top: number, givenRequests: number | undefined): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const { byStep, byFunction, busy } = profileTotals(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   const requests = requestsFor(file, givenRequests);
-  const byFunction = new Map<string, number>();
-  const byStep = new Map<string, number>();
-  let busy = 0;
-  for (const [id, micros] of selfMicros) {
-    const frame = (byId.get(id) as ProfileNode).callFrame;
-    const fn = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
-    const stack: ProfileNode['callFrame'][] = [];
-    for (let at: number | undefined = id, depth = 0; at !== undefined && depth < 400; at = parent.get(at), depth++) stack.push((byId.get(at) as ProfileNode).callFrame);
-    const step = stepOf(stack);
-    byStep.set(step, (byStep.get(step) ?? 0) + micros);
-    if (step === 'idle' || step === 'startup') continue;
-    busy += micros;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
-  }
   const perRequest = (v: number): string => (requests === undefined ? '-' : (v / requests).toFixed(1));
   const stepRows = STEPS.filter((s) => byStep.has(s.name)).map((s) => {
     const v = byStep.get(s.name) as number;
-    const counted = s.name !== 'idle' && s.name !== 'startup';
+    const counted = isBusyStep(s.name);
     return [s.name, counted ? `${((100 * v) / busy).toFixed(1)}%` : '', `${(v / 1000).toFixed(0)} ms`, counted ? perRequest(v) : '-', s.what];
   });
   const fnRows = [...byFunction.entries()]

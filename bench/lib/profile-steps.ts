@@ -57,6 +57,7 @@ export const STEPS: readonly Pick<Step, 'name' | 'what'>[] = [
   { name: 'gc', what: 'garbage collector' },
   { name: 'other', what: 'anything else (native, program)' },
   { name: 'startup', what: 'module loading and compiling (not counted as busy)' },
+  { name: 'profiler', what: 'the profiler started through node:inspector (not counted as busy)' },
   { name: 'idle', what: 'waiting for work (not counted as busy)' },
 ];
 
@@ -76,6 +77,7 @@ export function stepOf(stack: readonly Frame[]): string {
   if (leaf === undefined) return 'other';
   if (leaf.functionName === '(idle)') return 'idle';
   if (leaf.functionName === '(garbage collector)') return 'gc';
+  if (stack.some((f) => f.url === 'node:inspector')) return 'profiler';
   if (stack.some((f) => f.url.includes('internal/modules/') || f.url.includes('/tsx/') || f.functionName === 'compileForInternalLoader')) return 'startup';
   return firstMatch(stack, SPECIFIC) ?? firstMatch(stack, GENERIC) ?? 'other';
 }

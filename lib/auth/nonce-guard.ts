@@ -6,6 +6,7 @@ import { errors } from '../core/errors/index.js';
 import { digest } from './digests.js';
 import { isStoreUnavailableError } from '../stores/store-unavailable-error.js';
 import { UNIQUE_VALUE, type Store } from '../stores/store.js';
+import { MemoryStore } from '../stores/memory-store.js';
 import { hashTag } from '../stores/hash-tag.js';
 
 /** A claimed nonce; `release()` forgets it again (used when the request ends in a 5xx). */
@@ -69,6 +70,8 @@ export class NonceGuard {
   private readonly store: Store;
   private readonly ttlMs: number;
   private readonly prefix: string;
+  /** The store when it answers at once (see {@link synchronousStore}). */
+  private readonly memory: MemoryStore | undefined;
 
   constructor(options: NonceGuardOptions) {
     if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs < 1) {
@@ -77,6 +80,7 @@ export class NonceGuard {
     this.store = options.store;
     this.ttlMs = options.ttlMs;
     this.prefix = options.keyPrefix ?? 'nonce:';
+    this.memory = synchronousStore(options.store);
   }
 
   /**
@@ -101,31 +105,43 @@ export class NonceGuard {
    * await guard.claim(caller.accessKeyId, nonce);
    */
   claim(accessKeyId: string, nonce: string, recorder?: NonceRecorder): Promise<NonceClaim> {
-    return this.claimThen(accessKeyId, nonce, recorder, (claim) => claim);
+    return Promise.resolve(this.claimThen(accessKeyId, nonce, recorder, (claim) => claim));
   }
 
   /**
    * {@link claim}, then `onClaimed(claim)` in the same turn of the microtask queue (the authenticator
-   * builds its caller there: one promise turn for the whole step instead of one per layer). Never
-   * throws synchronously; what `onClaimed` throws rejects the returned promise.
+   * builds its caller there: one promise turn for the whole step instead of one per layer). With a
+   * `MemoryStore` (and no recorder) the nonce is recorded at once and `onClaimed`'s value is returned
+   * as it is, not in a promise: a signed request then waits for nothing. Never throws synchronously;
+   * a replay, a store failure and what `onClaimed` throws are rejected promises.
    *
    * @example
    * const caller = await guard.claimThen('my-ak', nonce, undefined, (claim) => ({ accessKeyId: 'my-ak', claim }));
    */
-  claimThen<T>(accessKeyId: string, nonce: string, recorder: NonceRecorder | undefined, onClaimed: (claim: NonceClaim) => T): Promise<T> {
+  claimThen<T>(accessKeyId: string, nonce: string, recorder: NonceRecorder | undefined, onClaimed: (claim: NonceClaim) => T): T | Promise<T> {
     const store = this.store;
     let key: string;
     let token: string;
-    let pending: Promise<boolean | 'recorded' | 'used'>;
+    let pending: Promise<boolean | 'recorded' | 'used'> | undefined;
+    let written = false;
     let combined = false;
     try {
       key = this.keyOf(accessKeyId, nonce);
       token = `${PROCESS_TAG}.${(claimCounter = (claimCounter + 1) % Number.MAX_SAFE_INTEGER)}`;
       const recorded = recorder?.({ store, key, value: token, ttlMs: this.ttlMs });
       combined = recorded !== undefined;
-      pending = recorded ?? store.setIfAbsent(key, token, this.ttlMs, UNIQUE_VALUE);
+      if (recorded === undefined && this.memory !== undefined) written = this.memory.setIfAbsentSync(key, token, this.ttlMs);
+      else pending = recorded ?? store.setIfAbsent(key, token, this.ttlMs, UNIQUE_VALUE);
     } catch (err) {
       return Promise.reject(storeFailure(err));
+    }
+    if (pending === undefined) {
+      if (!written) return Promise.reject(new errors.SignatureNonceUsed());
+      try {
+        return onClaimed(new StoredClaim(store, key, token));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     return Promise.resolve(pending).then(
       (answer) => {
@@ -137,6 +153,14 @@ export class NonceGuard {
       },
     );
   }
+}
+
+/**
+ * The store itself when its answers can be had at once: a `MemoryStore` whose `setIfAbsent` is
+ * MemoryStore's own (a subclass that overrides it, to count or log, is called through it).
+ */
+function synchronousStore(store: Store): MemoryStore | undefined {
+  return store instanceof MemoryStore && store.setIfAbsent === MemoryStore.prototype.setIfAbsent ? store : undefined;
 }
 
 /** A store failure as the client sees it: unavailable is `ServiceUnavailable` (503), anything else as thrown. */

@@ -228,8 +228,8 @@ function withCredentials<T>(
   accessKeyId: string,
   securityToken: string | undefined,
   signatureVersion: SignatureVersion,
-  next: (credentials: Credentials) => Promise<T>,
-): Promise<T> {
+  next: (credentials: Credentials) => T | Promise<T>,
+): T | Promise<T> {
   let found: CredentialsAnswer | Promise<CredentialsAnswer>;
   try {
     found = o.lookUp(accessKeyId, { securityToken, signatureVersion });
@@ -292,7 +292,7 @@ function releaseOnServerError(o: ResolvedOptions, request: RpcRequest, claim: No
 }
 
 /** Step: the nonce is recorded (with the throttling count when combined), then the caller is returned. */
-function claimed(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined, caller: Caller, nonce: string): Promise<Caller> {
+function claimed(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined, caller: Caller, nonce: string): Caller | Promise<Caller> {
   const recorder: NonceRecorder | undefined = action?.known === true ? o.recorders?.(request, { caller, action: action.name }) : undefined;
   return o.nonces.claimThen(caller.accessKeyId, nonce, recorder, (claim) => {
     releaseOnServerError(o, request, claim);
@@ -307,7 +307,7 @@ function afterSignature(
   action: ActionInfo | undefined,
   input: SecurityTokenCheckInput,
   nonce: string,
-): Promise<Caller> {
+): Caller | Promise<Caller> {
   const caller = callerOf(input.accessKeyId, input.securityToken, input.credentials, input.signatureVersion);
   const check = o.checkSecurityToken?.(input);
   if (isThenable(check)) return Promise.resolve(check).then(() => claimed(o, request, action, caller, nonce));
@@ -326,11 +326,12 @@ function callerOf(accessKeyId: string, securityToken: string | undefined, creden
 }
 
 // The schemes run the steps in the protocol's order. Nothing is awaited that is not pending: a
-// provider or STS hook that answers at once lets the steps after it run in the same turn, so a
-// request costs the nonce store's promise and one turn after it. They throw synchronously before
-// the first pending step (the authenticator turns that into a rejection) and reject after it.
+// provider or STS hook that answers at once lets the steps after it run in the same turn, and with
+// the in-memory nonce store (answered at once, NonceGuard.claimThen) the caller itself is returned,
+// not a promise; a Redis store costs its promise and one turn after it. They throw synchronously
+// before the first pending step (the authenticator turns that into a rejection) and reject after it.
 
-function authenticateV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
+function authenticateV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Caller | Promise<Caller> {
   const fields = readV1Fields(request.state.params.all);
   checkRequestTime(o, fields.timestamp);
   const { accessKeyId, securityToken } = fields;
@@ -340,7 +341,7 @@ function authenticateV1(o: ResolvedOptions, request: RpcRequest, action: ActionI
   });
 }
 
-function authenticateV3(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
+function authenticateV3(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Caller | Promise<Caller> {
   const fields = readV3Fields(request.headers, request.state.params.query);
   checkRequestTime(o, fields.timestamp);
   const { accessKeyId } = fields.authorization;
@@ -352,7 +353,7 @@ function authenticateV3(o: ResolvedOptions, request: RpcRequest, action: ActionI
 }
 
 /** ROA Signature V1 (`Authorization: acs …`), accepted on ROA routes only (docs/roa.md §Signature V1). */
-function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Promise<Caller> {
+function authenticateRoaV1(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | undefined): Caller | Promise<Caller> {
   const fields = readRoaV1Fields(request.headers);
   checkRequestTime(o, { name: 'Date', value: new Date(fields.dateMs).toISOString() });
   const { accessKeyId } = fields.authorization;
@@ -421,9 +422,9 @@ function schemeOf(o: ResolvedOptions, request: RpcRequest, action: ActionInfo | 
  */
 export function signatureAuthenticator(options: SignatureAuthenticatorOptions): Authenticator {
   const o = resolve(options);
-  // Not async itself: it hands over the scheme's own promise (an async wrapper would add turns of the
-  // event loop); a refusal before that is still a rejected promise, never a synchronous throw.
-  return function authenticateSignature(request: RpcRequest, action?: ActionInfo): Promise<Caller> {
+  // Not async itself: it hands over the scheme's own answer, the caller or a promise (an async wrapper
+  // would add turns of the event loop); a refusal is always a rejected promise, never a synchronous throw.
+  return function authenticateSignature(request: RpcRequest, action?: ActionInfo): Caller | Promise<Caller> {
     try {
       const scheme = schemeOf(o, request, action);
       if (scheme === 'V3') return authenticateV3(o, request, action);

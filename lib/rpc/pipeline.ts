@@ -55,10 +55,18 @@ export interface ActionInfo {
 }
 
 /**
- * Authenticates a request: resolves to the caller, or throws an ApiError
- * (MissingParameter, SignatureDoesNotMatch, …).
+ * Authenticates a request: returns the caller, or a promise of it, or throws / rejects with an
+ * ApiError (MissingParameter, SignatureDoesNotMatch, …). An answer given at once (as
+ * `signatureAuthenticator` gives with its in-memory nonce store) lets the request go on in the same
+ * turn; callers `await` it either way.
+ *
+ * @example
+ * const byHeader: Authenticator = (request) => {
+ *   if (request.headers['x-api-key'] !== process.env.API_KEY) throw new errors['InvalidAccessKeyId.NotFound']();
+ *   return { accessKeyId: 'api-key', signatureVersion: 'V1' };
+ * };
  */
-export type Authenticator = (request: RpcRequest, action: ActionInfo) => Promise<Caller>;
+export type Authenticator = (request: RpcRequest, action: ActionInfo) => Caller | Promise<Caller>;
 
 /** Throttles a request: resolves when it may proceed, throws `Throttling` (or a store failure policy error) otherwise. */
 export type Throttler = (request: RpcRequest, key: ThrottleKey) => Promise<void>;

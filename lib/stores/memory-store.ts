@@ -98,6 +98,21 @@ export class MemoryStore implements Store {
    * call exactly once, so it never meets its own resent write.
    */
   async setIfAbsent(key: string, value: string, ttlMs: number, _options?: SetIfAbsentOptions): Promise<boolean> {
+    return this.setIfAbsentSync(key, value, ttlMs);
+  }
+
+  /**
+   * {@link setIfAbsent}, answered at once: true when this call wrote the entry, false when a live
+   * entry holds the key; an invalid argument throws instead of rejecting. `NonceGuard` uses it, so
+   * that a signed request whose nonce lives in memory waits for no promise (a subclass that
+   * overrides `setIfAbsent` is still called through `setIfAbsent`).
+   *
+   * @example
+   * const store = new MemoryStore();
+   * store.setIfAbsentSync('nonce:abc', '1', 60_000); // true
+   * store.setIfAbsentSync('nonce:abc', '2', 60_000); // false
+   */
+  setIfAbsentSync(key: string, value: string, ttlMs: number): boolean {
     assertStoreString('key', key);
     assertStoreString('value', value);
     assertTtl(ttlMs);

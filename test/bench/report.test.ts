@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { SaxesParser } from 'saxes';
 import { stepOf } from '../../bench/lib/profile-steps.js';
+import { profileTotals, type CpuProfile } from '../../bench/lib/profile-totals.js';
 import { benchChart } from '../../bench/lib/chart.js';
 import { readFileSync } from 'node:fs';
 import { replaceReportBlock, reportMarkdown, type RecordedRun } from '../../bench/lib/results-report.js';
@@ -25,6 +26,35 @@ describe('bench: profile steps', () => {
     assert.equal(stepOf([{ functionName: 'writev', url: '' }, { functionName: 'writevGeneric', url: 'node:internal/stream_base_commons' }]), 'node http');
     assert.equal(stepOf([{ functionName: '(garbage collector)', url: '' }]), 'gc');
     assert.equal(stepOf([{ functionName: '(idle)', url: '' }]), 'idle');
+  });
+
+  it("charges the profiler's own calls (node:inspector) to a step that is not busy time", () => {
+    assert.equal(stepOf([{ functionName: 'dispatch', url: '' }, { functionName: 'post', url: 'node:inspector' }, { functionName: 'batch', url: 'file:///repo/bench/inprocess.ts' }]), 'profiler');
+  });
+
+  it('adds up self time by step and by function, leaving idle and profiler samples out of busy time', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+    // root -> verifyV1 -> hmac ; root -> (idle) ; root -> post (node:inspector) -> dispatch
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 4, 5] },
+        { id: 2, callFrame: frame('verifyV1', DIST), children: [3] },
+        { id: 3, callFrame: frame('hmac', DIST) },
+        { id: 4, callFrame: frame('(idle)', '') },
+        { id: 5, callFrame: frame('post', 'node:inspector'), children: [6] },
+        { id: 6, callFrame: frame('dispatch', '') },
+      ],
+      samples: [3, 3, 2, 4, 6],
+      timeDeltas: [10, 20, 5, 1000, 48000],
+    };
+    const totals = profileTotals(profile);
+    assert.equal(totals.busy, 35);
+    assert.equal(totals.byStep.get('signature'), 35);
+    assert.equal(totals.byStep.get('idle'), 1000);
+    assert.equal(totals.byStep.get('profiler'), 48000);
+    assert.equal(totals.byFunction.get('hmac dist/index.js:1'), 30);
+    assert.equal(totals.byFunction.get('verifyV1 dist/index.js:1'), 5);
+    assert.equal(totals.byFunction.has('dispatch (native)'), false);
   });
 });
 

@@ -14,6 +14,28 @@ describe('MemoryStore', () => {
     storeContract({ stores: () => [store] });
   });
 
+  describe('setIfAbsentSync', () => {
+    it('answers at once what setIfAbsent resolves to, in the same entries, and expires like it', async () => {
+      let now = 1_000;
+      const store = new MemoryStore({ sweepIntervalMs: 0, now: () => now });
+      assert.equal(store.setIfAbsentSync('k', 'v1', 100), true);
+      assert.equal(store.setIfAbsentSync('k', 'v2', 100), false);
+      assert.equal(await store.setIfAbsent('k', 'v3', 100), false);
+      assert.equal(await store.get('k'), 'v1');
+      now += 100; // expired: the key is free again
+      assert.equal(store.setIfAbsentSync('k', 'v4', 100), true);
+      assert.equal(await store.get('k'), 'v4');
+    });
+
+    it('throws where setIfAbsent rejects', async () => {
+      const store = new MemoryStore({ sweepIntervalMs: 0 });
+      assert.throws(() => store.setIfAbsentSync('\uDC00', 'v', 100), TypeError);
+      assert.throws(() => store.setIfAbsentSync('k', 'v', 0), RangeError);
+      await assert.rejects(store.setIfAbsent('k', 'v', 0), RangeError);
+      assert.equal(store.size, 0);
+    });
+  });
+
   describe('bounded memory', () => {
     it('200,000 distinct keys into maxEntries 50,000 never hold more than 50,000 entries', async () => {
       const store = new MemoryStore({ maxEntries: 50_000 });
