@@ -31,7 +31,7 @@ const fromPackage = (...fragments: string[]) => (frame: Frame): boolean => fragm
 /** The package's own steps and the libraries they call, most specific first. */
 const SPECIFIC: readonly Step[] = [
   { name: 'redis client', what: 'ioredis / node-redis command encoding and replies', match: fromPackage('ioredis/', 'redis/', '@redis/', 'redis-parser/', 'cluster-key-slot/') },
-  { name: 'nonce store', what: 'NonceGuard.claim, the store\'s setIfAbsent (memory or Redis script)', match: named('claim', 'keyOf', 'setIfAbsent', 'evalScript', 'sweepExpired', 'assertStoreString', 'assertTtl') },
+  { name: 'nonce store', what: 'NonceGuard.claim, the store\'s setIfAbsent (memory or Redis script)', match: named('claim', 'claimThen', 'keyOf', 'setIfAbsent', 'setIfAbsentSync', 'makeRoom', 'flat', 'storeFailure', 'evalScript', 'sweepExpired', 'assertStoreString', 'assertTtl') },
   { name: 'throttle', what: 'rateLimitThrottler, its counter, rate-limiter-flexible', match: (f) => fromPackage('rate-limiter-flexible/')(f) || named('throttleRequest', 'consume', 'counterKey', 'defaultIdentity', 'withDeadline', 'limitFor')(f) },
   { name: 'validation', what: 'parseParams (lib/rpc/params), zod, owner check', match: (f) => fromPackage('zod/')(f) || named('parseParams', 'scanParams', 'readScan', 'fastParse', 'parseWithZod', 'unflattenGuided', 'hasOwnerIdAndOwnerAccount', 'isSent')(f) },
   {

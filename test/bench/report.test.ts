@@ -18,6 +18,7 @@ describe('bench: profile steps', () => {
     const hmac = { functionName: 'Hmac', url: 'node:internal/crypto/hash' };
     assert.equal(stepOf([hmac, { functionName: 'verifyV1', url: DIST }, { functionName: 'call', url: DIST }]), 'signature');
     assert.equal(stepOf([{ functionName: 'setIfAbsent', url: DIST }, { functionName: 'authenticateV1', url: DIST }]), 'nonce store');
+    assert.equal(stepOf([{ functionName: 'setIfAbsentSync', url: DIST }, { functionName: 'claimThen', url: DIST }, { functionName: 'authenticateV1', url: DIST }]), 'nonce store');
     assert.equal(stepOf([{ functionName: 'x', url: 'file:///repo/node_modules/ioredis/built/Command.js' }, { functionName: 'setIfAbsent', url: DIST }]), 'redis client');
   });
 
