@@ -201,7 +201,8 @@ function syncCase(id: string, label: string, fn: () => unknown): Case {
   };
 }
 
-function authCase(id: string, label: string, sign: () => RpcRequest): Case {
+/** Requests made by `sign` before the batch, then `check`ed one after the other (awaited). */
+function requestCase(id: string, label: string, sign: () => RpcRequest, check: (request: RpcRequest) => Promise<void>): Case {
   return {
     id,
     label,
@@ -210,32 +211,24 @@ function authCase(id: string, label: string, sign: () => RpcRequest): Case {
       const requests: RpcRequest[] = [];
       for (let i = 0; i < count; i++) requests.push(sign());
       const start = process.cpuUsage();
-      for (let i = 0; i < count; i++) {
-        const caller = await authenticate(requests[i] as RpcRequest, ACTION);
-        if (caller.accessKeyId !== AK) throw new Error('authenticated as someone else');
-      }
+      for (let i = 0; i < count; i++) await check(requests[i] as RpcRequest);
       return cpuMicros(start);
     },
   };
 }
 
-/** {@link minimalV1Check} on the authenticator's V1 requests, answered through a promise as the authenticator's is. */
+function authCase(id: string, label: string, sign: () => RpcRequest): Case {
+  return requestCase(id, label, sign, async (request) => {
+    const caller = await authenticate(request, ACTION);
+    if (caller.accessKeyId !== AK) throw new Error('authenticated as someone else');
+  });
+}
+
+/** {@link minimalV1Check} on the authenticator's V1 requests, awaited as the authenticator's answer is. */
 function minimalCase(id: string, label: string): Case {
-  return {
-    id,
-    label,
-    samples: [],
-    batch: async (count) => {
-      const requests: RpcRequest[] = [];
-      for (let i = 0; i < count; i++) requests.push(signedV1());
-      const start = process.cpuUsage();
-      for (let i = 0; i < count; i++) {
-        const request = requests[i] as RpcRequest;
-        if (!(await Promise.resolve(minimalV1Check(request.method, request.state.params.all, minimalOptions)))) throw new Error('minimal V1 refused');
-      }
-      return cpuMicros(start);
-    },
-  };
+  return requestCase(id, label, signedV1, async (request) => {
+    if (!minimalV1Check(request.method, request.state.params.all, minimalOptions)) throw new Error('minimal V1 refused');
+  });
 }
 
 const cases: Case[] = [
