@@ -17,6 +17,9 @@
  * contestants: `bench/results/profiles-inprocess/<scenario>/<contestant>/batch.cpuprofile` with
  * `requests.txt`, read by `npx tsx bench/profile-summary.ts` in µs per request; and a table of µs per
  * request by step (the profile's shares of each step times the contestant's measured µs/req) is printed.
+ * For the Redis contestants of `protection` use `BENCH_PROFILE=1 npm run bench` instead: one run with
+ * INPROCESS_PROFILE=1 and 4000-request batches stopped making progress with the process idle (cause
+ * not found; small batches completed), and in process their round trips dominate anyway.
  *
  * It does not replace `npm run bench` (socket writes and parsing the request bytes are left out),
  * it isolates the part of the cost this package controls.
